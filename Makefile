@@ -1,0 +1,40 @@
+# `make` sets everything up and runs the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: all setup generate check lint test demo bench clean
+
+all: generate demo
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+generate: setup
+	$(PY) -m codegen generate
+
+check: setup
+	$(PY) -m codegen check
+
+lint: setup
+	$(VENV)/bin/ruff format --check codegen generated tests bench
+	$(VENV)/bin/ruff check codegen generated tests bench
+	$(VENV)/bin/mypy codegen generated
+
+test: setup check lint
+	$(PY) -m pytest -n 2 -q
+
+demo: setup
+	$(PY) -m ipernity.testing.demo
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The ipernity client generator: spec/ (YAML) in, generated/ (Python package, docs) out."""

@@ -1,0 +1,332 @@
+"""Loading spec/: every file parsed, validated against the JSON Schema, and built into a Spec.
+
+Problems are collected across all files and raised together in one SpecError, each with its
+file, line and field, so that one run shows everything to fix.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import checks
+from .model import (
+    Attribute,
+    Category,
+    CommonError,
+    Element,
+    EnumValue,
+    Example,
+    Method,
+    MethodError,
+    ModelClass,
+    Namespace,
+    Pagination,
+    Param,
+    Response,
+    Service,
+    Spec,
+)
+from .naming import camel, label_class
+from .problems import Problem, SpecError
+from .yamlfile import SourceFile, YamlFileError, load
+
+SCHEMA_PATH = Path("schema") / "spec.schema.json"
+
+
+def _field_path(path: Any) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class Loader:
+    """Reads one spec directory; ``load()`` gives a Spec or raises SpecError."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.files: list[SourceFile] = []
+        self.models: dict[str, ModelClass] = {}
+        self.model_files: dict[str, tuple[SourceFile, tuple[str | int, ...]]] = {}
+        self.shape_data: dict[str, Any] = {}
+        self.shape_file: SourceFile | None = None
+        self.building: set[str] = set()
+        schema_file = root / SCHEMA_PATH
+        try:
+            self.schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SpecError([Problem(self._display(schema_file), 0, "", f"cannot read the schema: {exc}")]) from None
+
+    def _display(self, path: Path) -> str:
+        return "spec/" + path.relative_to(self.root).as_posix()
+
+    def problem(self, source: SourceFile, where: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(Problem(source.path, source.line(where), _field_path(where), message))
+
+    def _read(self, path: Path, kind: str) -> SourceFile | None:
+        display = self._display(path)
+        try:
+            source = load(path, display)
+        except YamlFileError as exc:
+            self.problems.append(Problem(display, exc.line, "", exc.message))
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Problem(display, 0, "", f"cannot read: {exc}"))
+            return None
+        schema = {**self.schema, "$ref": f"#/$defs/{kind}"}
+        validator = jsonschema.Draft202012Validator(schema)
+        errors = sorted(validator.iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path)))
+        for error in errors:
+            self.problem(source, tuple(error.absolute_path), _schema_message(error))
+        self.files.append(source)
+        return source if not errors else None
+
+    def load(self) -> Spec:
+        service = self._read(self.root / "service.yaml", "service")
+        errors_file = self._read(self.root / "errors.yaml", "errors")
+        shapes_file = self._read(self.root / "shapes.yaml", "shapes") if (self.root / "shapes.yaml").exists() else None
+        method_paths = sorted((self.root / "methods").glob("*.yaml"))
+        if not method_paths:
+            self.problems.append(Problem("spec/methods", 0, "", "no method files"))
+        method_files = [self._read(path, "method") for path in method_paths]
+        if self.problems:
+            raise SpecError(self.problems)
+        assert service is not None and errors_file is not None
+        categories, common = self._errors(errors_file)
+        if shapes_file is not None:
+            self.shape_file = shapes_file
+            self.shape_data = shapes_file.data["shapes"]
+            for name in self.shape_data:
+                self._shape(shapes_file, ("shapes", name), name)
+        methods = [self._method(source) for source in method_files if source is not None]
+        spec = Spec(
+            service=Service(service.data),
+            categories=categories,
+            errors=common,
+            shapes={name: self.models[name] for name in (shapes_file.data["shapes"] if shapes_file else {})},
+            methods=methods,
+            models=self._modules(methods),
+            namespaces=_namespaces(methods),
+            sources=[source.path for source in self.files],
+        )
+        checks.run(self, spec, {m.name: f for m, f in zip(methods, [f for f in method_files if f], strict=True)})
+        if self.problems:
+            raise SpecError(self.problems)
+        return spec
+
+    def _errors(self, source: SourceFile) -> tuple[list[Category], list[CommonError]]:
+        data = source.data
+        categories = {
+            key: Category(key, value["class"], value["description"]) for key, value in data["categories"].items()
+        }
+        common: list[CommonError] = []
+        for index, entry in enumerate(data["errors"]):
+            category = categories.get(entry["category"])
+            if category is None:
+                self.problem(
+                    source,
+                    ("errors", index, "category"),
+                    f"unknown category {entry['category']!r}; known: {', '.join(sorted(categories))}",
+                )
+                continue
+            common.append(
+                CommonError(
+                    entry["code"], entry["name"], category, entry["retryable"], entry["label"], entry["message"]
+                )
+            )
+        return list(categories.values()), common
+
+    def _model(
+        self, source: SourceFile, where: tuple[str | int, ...], data: dict[str, Any], name: str, module: str
+    ) -> ModelClass:
+        """An inline element or shape as a ModelClass, registered by name."""
+        model = ModelClass(
+            name=name, module=module, description=data.get("description", ""), text=data.get("text"), origin=source.path
+        )
+        for attr, spec in (data.get("attributes") or {}).items():
+            kind, description = (spec, "") if isinstance(spec, str) else (spec["type"], spec.get("description", ""))
+            model.attributes.append(Attribute(attr, kind, description))
+        for tag, child in (data.get("children") or {}).items():
+            model.children.append(self._element(source, (*where, "children", tag), tag, child, name, module))
+        existing = self.models.get(name)
+        if existing is not None and existing is not model:
+            if existing.signature() != model.signature():
+                first_source, first_where = self.model_files[name]
+                self.problem(
+                    source,
+                    where,
+                    f"class {name} is defined differently at {first_source.path}:{first_source.line(first_where)}",
+                )
+            return existing
+        self.models[name] = model
+        self.model_files[name] = (source, where)
+        return model
+
+    def _element(
+        self, source: SourceFile, where: tuple[str | int, ...], tag: str, data: dict[str, Any], parent: str, module: str
+    ) -> Element:
+        element = Element(tag=tag, repeated=bool(data.get("list")), description=data.get("description", ""))
+        if "shape" in data:
+            element.model = self._shape(source, (*where, "shape"), data["shape"])
+        elif "type" in data:
+            element.scalar = data["type"]
+        else:
+            element.model = self._model(source, where, data, data.get("class") or parent + camel(tag), module)
+        if not element.description and element.model is not None:
+            element.description = element.model.description
+        return element
+
+    def _shape(self, source: SourceFile, where: tuple[str | int, ...], name: str) -> ModelClass:
+        model = self.models.get(name)
+        if model is None and name in self.shape_data and self.shape_file is not None:
+            if name in self.building:
+                self.problem(source, where, f"shape {name} contains itself")
+                return ModelClass(name, "shapes", "")
+            self.building.add(name)
+            model = self._model(self.shape_file, ("shapes", name), self.shape_data[name], name, "shapes")
+            self.building.discard(name)
+        if model is None or model.module != "shapes":
+            self.problem(source, where, f"unknown shape {name!r}; define it in spec/shapes.yaml")
+            return ModelClass(name, "shapes", "")
+        return model
+
+    def _method(self, source: SourceFile) -> Method:
+        data = source.data
+        name = data["name"]
+        service = name.split(".")[0]
+        elements = [
+            self._element(source, ("response", tag), tag, element, camel(name), service)
+            for tag, element in (data.get("response") or {}).items()
+        ]
+        result = None
+        if len(elements) > 1:
+            result = ModelClass(
+                camel(name) + "Result", service, f"The reply of {name}.", children=elements, origin=source.path
+            )
+            self.models.setdefault(result.name, result)
+        method = Method(
+            name=name,
+            summary=data["summary"],
+            description=data.get("description", ""),
+            doc_url=data["doc_url"],
+            source=data["source"],
+            unverified=data.get("unverified", ""),
+            post=data["http"] == "post",
+            safety=bool(data.get("safety")),
+            sign=data["auth"]["sign"],
+            token=data["auth"]["token"],
+            permissions=dict(data["auth"]["permissions"]),
+            params=[_param(p) for p in data["parameters"]],
+            errors=[
+                MethodError(
+                    code=e["code"],
+                    label=e["label"],
+                    message=e["message"],
+                    class_name=camel(name)
+                    + (e.get("name") or (label_class(e["label"]) if e["label"] else f"Error{e['code']}"))
+                    + "Error",
+                    truncated=bool(e.get("truncated")),
+                )
+                for e in data["errors"]
+            ],
+            errors_known=data.get("errors_known", True),
+            response=Response(elements, result),
+            examples=[Example(e["format"], e["body"], e.get("note", "")) for e in data["examples"]],
+            notes=list(data.get("notes", [])),
+            decisions=list(data.get("decisions", [])),
+            changelog=list(data.get("changelog", [])),
+            pagination=Pagination(**data["pagination"]) if data.get("pagination") else None,
+            file=source.path,
+        )
+        expected = f"{name}.yaml"
+        if not source.path.endswith("/" + expected):
+            self.problem(source, ("name",), f"method {name!r} must be in a file named {expected}")
+        return method
+
+    def _modules(self, methods: list[Method]) -> dict[str, list[ModelClass]]:
+        modules: dict[str, list[ModelClass]] = {method.service: [] for method in methods}
+        for model in self.models.values():
+            modules.setdefault(model.module, []).append(model)
+        return {module: _ordered(models) for module, models in sorted(modules.items())}
+
+
+def _param(data: dict[str, Any]) -> Param:
+    values = [
+        EnumValue(v["value"], v["description"]) if isinstance(v, dict) else EnumValue(v) for v in data.get("values", [])
+    ]
+    return Param(
+        name=data["name"],
+        type=data["type"],
+        description=data["description"],
+        required=data.get("required", False),
+        items=data.get("items"),
+        values=values,
+        max_items=data.get("max_items"),
+        minimum=data.get("minimum"),
+        maximum=data.get("maximum"),
+        default=data.get("default"),
+        signed=data.get("signed", True),
+        source=data.get("source"),
+    )
+
+
+def _ordered(models: list[ModelClass]) -> list[ModelClass]:
+    """Dependencies before dependents, otherwise by name: stable output."""
+    done: dict[str, ModelClass] = {}
+    names = {m.name for m in models}
+
+    def visit(model: ModelClass) -> None:
+        if model.name in done:
+            return
+        done[model.name] = model
+        for dep in sorted(model.dependencies(), key=lambda m: m.name):
+            if dep.name in names and dep.name not in done:
+                del done[model.name]
+                visit(dep)
+                done[model.name] = model
+
+    for model in sorted(models, key=lambda m: m.name):
+        visit(model)
+    return list(done.values())
+
+
+def _namespaces(methods: list[Method]) -> list[Namespace]:
+    roots: dict[tuple[str, ...], Namespace] = {}
+    for method in sorted(methods, key=lambda m: m.name):
+        path = method.namespace
+        for depth in range(1, len(path) + 1):
+            prefix = path[:depth]
+            if prefix not in roots:
+                roots[prefix] = Namespace(prefix)
+                if depth > 1:
+                    roots[prefix[:-1]].children.append(roots[prefix])
+        roots[path].methods.append(method)
+    return [ns for key, ns in sorted(roots.items()) if len(key) == 1]
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {error.validator_value}"
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    if error.validator == "oneOf" and isinstance(error.instance, (str, int)):
+        return f"{error.instance!r} is not a valid value here"
+    if error.validator == "not":
+        return (
+            "these fields cannot be used together: " + ", ".join(sorted(error.instance))
+            if isinstance(error.instance, dict)
+            else error.message
+        )
+    return error.message
+
+
+def load_spec(root: Path) -> Spec:
+    """Load and check the spec directory ``root``."""
+    return Loader(root).load()

@@ -1,0 +1,385 @@
+"""The spec as typed objects: what the templates render, with everything they need computed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from .naming import camel, constant, py_identifier, snake
+
+SCALAR_ANNOTATIONS = {"str": "str", "int": "int", "timestamp": "int", "float": "float", "bool": "bool"}
+SCALAR_CONVERTERS = {"str": "to_str", "int": "to_int", "timestamp": "to_int", "float": "to_float", "bool": "to_bool"}
+PARAM_ANNOTATIONS = {
+    "string": "str",
+    "int": "int",
+    "bool": "bool",
+    "float": "float",
+    "id": "int | str",
+    "timestamp": "int | datetime",
+    "file": "FileInput",
+}
+
+
+@dataclass
+class Attribute:
+    """An XML attribute (a JSON key) of a reply element."""
+
+    name: str
+    kind: str
+    description: str = ""
+
+    @property
+    def field(self) -> str:
+        return py_identifier(self.name, field=True)
+
+    @property
+    def annotation(self) -> str:
+        return f"{SCALAR_ANNOTATIONS[self.kind]} | None"
+
+    @property
+    def decode(self) -> str:
+        return f'take(data, "{self.name}", {SCALAR_CONVERTERS[self.kind]}, extra)'
+
+
+@dataclass
+class Element:
+    """A child element of a reply element: a scalar text element or a model."""
+
+    tag: str
+    repeated: bool
+    description: str = ""
+    scalar: str | None = None
+    model: ModelClass | None = None
+
+    @property
+    def field(self) -> str:
+        return py_identifier(self.tag, field=True)
+
+    @property
+    def item_annotation(self) -> str:
+        if self.model is not None:
+            return self.model.name
+        return SCALAR_ANNOTATIONS[self.scalar or "str"]
+
+    @property
+    def annotation(self) -> str:
+        if self.repeated:
+            return f"list[{self.item_annotation}]"
+        return f"{self.item_annotation} | None"
+
+    @property
+    def default(self) -> str:
+        return "field(default_factory=list)" if self.repeated else "None"
+
+    @property
+    def parser(self) -> str:
+        return f"{self.model.name}.from_raw" if self.model else SCALAR_CONVERTERS[self.scalar or "str"]
+
+    def decode_from(self, source: str, extra: str) -> str:
+        if self.repeated:
+            return f'many({source}, "{self.tag}", {self.parser})'
+        if self.model is not None:
+            return f'one({source}, "{self.tag}", {self.parser})'
+        return f'take({source}, "{self.tag}", {SCALAR_CONVERTERS[self.scalar or "str"]}, {extra})'
+
+    @property
+    def decode(self) -> str:
+        return self.decode_from("data", "extra")
+
+
+@dataclass
+class ModelClass:
+    """One generated model class, from a shared shape or an inline element."""
+
+    name: str
+    module: str
+    description: str
+    attributes: list[Attribute] = field(default_factory=list)
+    text: str | None = None
+    children: list[Element] = field(default_factory=list)
+    origin: str = ""
+
+    @property
+    def value_annotation(self) -> str:
+        return f"{SCALAR_ANNOTATIONS[self.text or 'str']} | None"
+
+    @property
+    def value_decode(self) -> str:
+        return f'take(data, "_value", {SCALAR_CONVERTERS[self.text or "str"]}, extra)'
+
+    def signature(self) -> tuple[object, ...]:
+        """Structure only, to tell two definitions of one class name apart."""
+        return (
+            tuple((a.name, a.kind) for a in self.attributes),
+            self.text,
+            tuple((c.tag, c.repeated, c.scalar, c.model.name if c.model else None) for c in self.children),
+        )
+
+    def dependencies(self) -> list[ModelClass]:
+        return [child.model for child in self.children if child.model is not None]
+
+
+@dataclass
+class Response:
+    """What a method returns: nothing, one element, or several elements in a result class."""
+
+    elements: list[Element]
+    result: ModelClass | None = None
+
+    @property
+    def kind(self) -> str:
+        if not self.elements:
+            return "none"
+        return "single" if self.result is None else "multi"
+
+    @property
+    def annotation(self) -> str:
+        if self.kind == "none":
+            return "None"
+        if self.kind == "multi":
+            assert self.result is not None
+            return self.result.name
+        return self.elements[0].annotation
+
+
+@dataclass
+class EnumValue:
+    value: str | int
+    description: str = ""
+
+
+@dataclass
+class Param:
+    """A method parameter."""
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    items: str | None = None
+    values: list[EnumValue] = field(default_factory=list)
+    max_items: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    default: object = None
+    signed: bool = True
+    source: str | None = None
+
+    @property
+    def py_name(self) -> str:
+        return py_identifier(self.name)
+
+    def _scalar_annotation(self, kind: str) -> str:
+        if kind == "enum":
+            return "Literal[" + ", ".join(json.dumps(v.value) for v in self.values) + "]"
+        return PARAM_ANNOTATIONS[kind]
+
+    @property
+    def annotation(self) -> str:
+        if self.type == "list":
+            base = f"Sequence[{self._scalar_annotation(self.items or 'string')}] | str"
+        else:
+            base = self._scalar_annotation(self.type)
+        return base if self.required else f"{base} | None"
+
+    @property
+    def kind(self) -> str:
+        """The runtime's kind: the type, or the item type for lists."""
+        return self.type
+
+    @property
+    def wire_values(self) -> list[str]:
+        return [str(v.value) for v in self.values]
+
+    @property
+    def constraints(self) -> str:
+        """A short human text of the limits, for docs."""
+        parts: list[str] = []
+        if self.values:
+            parts.append("one of " + ", ".join(str(v.value) for v in self.values))
+        if self.max_items:
+            parts.append(f"at most {self.max_items} items")
+        if self.minimum is not None:
+            parts.append(f"≥ {self.minimum:g}")
+        if self.maximum is not None:
+            parts.append(f"≤ {self.maximum:g}")
+        if self.default is not None:
+            parts.append(f"default {self.default}")
+        if not self.signed:
+            parts.append("not signed")
+        return "; ".join(parts)
+
+
+@dataclass
+class MethodError:
+    """A method's own error code (1–99), meaning something only for that method."""
+
+    code: int
+    label: str | None
+    message: str | None
+    class_name: str
+    truncated: bool = False
+
+
+@dataclass
+class Example:
+    format: str
+    body: str
+    note: str = ""
+
+
+@dataclass
+class Pagination:
+    container: str
+    items: str
+    page: str = "page"
+    per_page: str = "per_page"
+
+
+@dataclass
+class Method:
+    """One API method."""
+
+    name: str
+    summary: str
+    doc_url: str
+    source: str
+    post: bool
+    sign: bool
+    token: bool
+    permissions: dict[str, str]
+    params: list[Param]
+    errors: list[MethodError]
+    response: Response
+    examples: list[Example]
+    file: str
+    description: str = ""
+    unverified: str = ""
+    safety: bool = False
+    errors_known: bool = True
+    notes: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    changelog: list[str] = field(default_factory=list)
+    pagination: Pagination | None = None
+
+    @property
+    def service(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def namespace(self) -> tuple[str, ...]:
+        return tuple(self.name.split(".")[:-1])
+
+    @property
+    def func_name(self) -> str:
+        return py_identifier(snake(self.name.split(".")[-1]))
+
+    @property
+    def constant(self) -> str:
+        return constant(self.name)
+
+    @property
+    def parser_name(self) -> str:
+        return "parse_" + snake(self.name).replace(".", "_")
+
+    @property
+    def error_base(self) -> str:
+        return camel(self.name) + "Error"
+
+    @property
+    def python_path(self) -> str:
+        return "client." + ".".join(self.namespace) + "." + self.func_name
+
+    @property
+    def required_params(self) -> list[Param]:
+        return [p for p in self.params if p.required]
+
+    @property
+    def optional_params(self) -> list[Param]:
+        return [p for p in self.params if not p.required]
+
+    @property
+    def auth_text(self) -> str:
+        needs = []
+        if self.sign:
+            needs.append("signed")
+        if self.token:
+            needs.append("needs an auth token")
+        perms = ", ".join(f"{scope} {level}" for scope, level in sorted(self.permissions.items()))
+        if perms:
+            needs.append(f"permission {perms}" if self.token else f"{perms} permission to see private items")
+        return "; ".join(needs) if needs else "no authentication"
+
+    @property
+    def http_text(self) -> str:
+        return "POST required" if self.post else "GET or POST"
+
+
+@dataclass
+class Category:
+    key: str
+    class_name: str
+    description: str
+
+
+@dataclass
+class CommonError:
+    code: int
+    name: str
+    category: Category
+    retryable: bool
+    label: str
+    message: str
+
+
+@dataclass
+class Namespace:
+    """A group of methods under one dotted prefix (``doc``, ``doc.tags``)."""
+
+    path: tuple[str, ...]
+    methods: list[Method] = field(default_factory=list)
+    children: list[Namespace] = field(default_factory=list)
+
+    @property
+    def class_name(self) -> str:
+        return camel(".".join(self.path)) + "Service"
+
+    @property
+    def attribute(self) -> str:
+        return py_identifier(self.path[-1])
+
+    def walk(self) -> list[Namespace]:
+        """Children first, so that every class is defined before it is used."""
+        found: list[Namespace] = []
+        for child in self.children:
+            found.extend(child.walk())
+        found.append(self)
+        return found
+
+
+@dataclass
+class Service:
+    """The service file: endpoints, formats, signing and permissions."""
+
+    data: dict[str, object]
+
+    def __getitem__(self, key: str) -> object:
+        return self.data[key]
+
+
+@dataclass
+class Spec:
+    """Everything under spec/, loaded and checked."""
+
+    service: Service
+    categories: list[Category]
+    errors: list[CommonError]
+    shapes: dict[str, ModelClass]
+    methods: list[Method]
+    models: dict[str, list[ModelClass]]
+    namespaces: list[Namespace]
+    sources: list[str]
+
+    @property
+    def model_names(self) -> list[str]:
+        return sorted(model.name for models in self.models.values() for model in models)

@@ -1,0 +1,1 @@
+"""The small runtime every generated binding runs on: one operation model, three codecs."""

@@ -1,0 +1,122 @@
+"""Lenient conversions used by the generated models.
+
+ipernity sends numbers as strings, 0/1 for flags, and ``[]`` or ``""`` for an empty object.
+A value that cannot be converted becomes None; the model keeps the original in ``extra`` so
+nothing the server sent is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def mapping(raw: Any) -> dict[str, Any]:
+    """A reply element as a dict: ``[]``, ``""`` and None are empty; a bare text is ``_value``."""
+    if isinstance(raw, dict):
+        return raw
+    if raw is None or raw == "" or raw == []:
+        return {}
+    if isinstance(raw, list):
+        return mapping(raw[0]) if raw else {}
+    return {"_value": raw}
+
+
+def items(raw: Any) -> list[Any]:
+    """A repeated element as a list: a missing key is empty, a single item is wrapped."""
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, list):
+        return raw
+    return [raw]
+
+
+def text(raw: Any) -> Any:
+    """The text of an element that may carry attributes (``_value`` in JSON)."""
+    if isinstance(raw, dict):
+        return raw.get("_value")
+    if isinstance(raw, list):
+        return None
+    return raw
+
+
+def to_str(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return value if isinstance(value, str) else str(value)
+
+
+def to_int(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None if value is None else int(value)
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def to_float(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None if value is None else float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def to_bool(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    number = to_int(value)
+    if number is None:
+        return None
+    return number != 0
+
+
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "str": to_str,
+    "int": to_int,
+    "timestamp": to_int,
+    "float": to_float,
+    "bool": to_bool,
+}
+
+
+def take(raw: dict[str, Any], key: str, convert: Callable[[Any], T | None], extra: dict[str, Any]) -> T | None:
+    """Pop ``key`` from ``raw`` through ``convert``; keep what does not convert in ``extra``."""
+    value = raw.pop(key, _MISSING)
+    if value is _MISSING or value is None:
+        return None
+    converted = convert(value)
+    if converted is None and value != "":
+        extra[key] = value
+    return converted
+
+
+def one(raw: dict[str, Any], key: str, parse: Callable[[Any], T]) -> T | None:
+    """Pop a child element and build it with ``parse``; an empty element is None."""
+    value = raw.pop(key, None)
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    return parse(value)
+
+
+def many(raw: dict[str, Any], key: str, parse: Callable[[Any], T]) -> list[T]:
+    """Pop a repeated child element and build each item with ``parse``."""
+    return [parse(value) for value in items(raw.pop(key, None))]
+
+
+def rest(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """What the model did not declare: kept, never dropped."""
+    if raw:
+        extra.update(raw)
+    return extra

@@ -1,0 +1,53 @@
+"""The REST codec: ``/api/{method}/{format}``, query or form parameters, JSON or XML replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _service
+from ..errors import InvalidResponseError
+from .http import HttpReply, HttpRequest
+from .operation import Operation
+from .replies import DECODERS, snippet
+
+
+class RestCodec:
+    """GET where the method allows it, POST (form or multipart) where the spec requires it."""
+
+    name = "rest"
+
+    def __init__(self, base_url: str, fmt: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.format = fmt
+        self._decode = DECODERS[fmt]
+
+    def url(self, method: str) -> str:
+        return self.base_url + _service.REST_PATH.format(method=method, format=self.format)
+
+    def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
+        url = self.url(operation.name)
+        if operation.post or uploads:
+            return HttpRequest("POST", url, data=wire, uploads=uploads)
+        return HttpRequest("GET", url, params=wire)
+
+    def decode(self, operation: Operation, reply: HttpReply) -> dict[str, Any]:
+        status = reply.status
+        body = reply.body
+        if not body.strip():
+            raise InvalidResponseError("the reply is empty", method=operation.name, status=status, snippet="")
+        try:
+            elements = self._decode(body, status, operation.name)
+        except InvalidResponseError:
+            if status >= 400:
+                raise InvalidResponseError(
+                    f"HTTP {status} without an ipernity reply",
+                    method=operation.name,
+                    status=status,
+                    snippet=snippet(body),
+                ) from None
+            raise
+        if status >= 400:
+            raise InvalidResponseError(
+                f"HTTP {status} with a success body", method=operation.name, status=status, snippet=snippet(body)
+            )
+        return elements
