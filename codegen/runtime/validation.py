@@ -124,12 +124,13 @@ def prepare(
                 uploads[name] = value
             continue
         if param.type == "list":
-            text, list_problems = _list(param, value)
-            problems.extend(list_problems)
+            text, found = _list(param, value)
         else:
             text, problem = _scalar(param, param.type, value)
-            if problem:
-                problems.append(f"{name}: {problem}")
+            found = [f"{name}: {problem}"] if problem else []
+        if found and not validate:
+            text, found = (value if isinstance(value, str) else str(value)), []
+        problems.extend(found)
         if text is not None and (text != "" or param.type != "list"):
             wire[name] = text
     if validate:

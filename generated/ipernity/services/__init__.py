@@ -1,0 +1,1 @@
+"""One module per service; the client imports each on first use."""
