@@ -446,7 +446,12 @@ API_METHODS_GET = Operation(
     sign=False,
     token=False,
     permissions=(),
-    params=(),
+    params=(
+        Param(
+            "method",
+            "string",
+        ),
+    ),
     result="ipernity.models.api:parse_api_methods_get",
     example='<method name="api.methods.get" service="api.method">\n  <authentication token="0" sign="0" post="0"/>\n  <title>Return information about an API method.</title>\n\n  <parameters>\n    <param name="api_key" required="1">Your api_key.</param>\n    <param name="method">The name of the method to return information for.</param>\n  </parameters>\n\n  <response>\n  (...)\n  </response>\n\n  <errors>\n    <error code="1" message="Method not found">The requested method was not found.</error>\n    <error code="100" label="api_key_missing" message="API Key is missing">Please add\n     the api_key parameter to this request.</error>\n    (...)\n  </errors>\n  <changelog>\n    <log date="2009-01-10" log="Method created."/>\n  </changelog>\n</method>',
 )

@@ -12,10 +12,17 @@ from ..models import api as models
 class ApiMethodsService(Namespace):
     """api.methods.* methods."""
 
-    def get(self) -> models.MethodInfo | None:
+    def get(
+        self,
+        *,
+        method: str | None = None,
+    ) -> models.MethodInfo | None:
         """Describe one API method: parameters, reply sample, errors, changelog.
 
         ipernity method api.methods.get: GET or POST; no authentication.
+
+        Args:
+            method: The method to describe, e.g. doc.get.
 
         Returns:
             MethodInfo | None
@@ -28,7 +35,9 @@ class ApiMethodsService(Namespace):
         """
         return self._call(
             operations.API_METHODS_GET,
-            {},
+            {
+                "method": method,
+            },
             models.parse_api_methods_get,
         )
 
