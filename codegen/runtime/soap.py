@@ -1,0 +1,171 @@
+"""The SOAP codec: zeep writes the ``ipernityRequest`` envelope, the shared parser reads the reply.
+
+zeep builds each envelope from the WSDL generated with the package, which is loaded once per
+process on the first SOAP call, offline. The envelope goes out through the shared ``send`` on
+the client's own requests session, so timeouts, connection reuse, retries and transport errors
+are the same as over REST. Replies are not handed to zeep: the documented ones (escaped XML in
+ipernityResponse, a SOAP 1.1-style fault inside a SOAP 1.2 envelope) would trip its strict
+checks, and the safe parser plus the shared decoders give the same models and errors as REST.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import requests
+import zeep
+from lxml import etree
+
+from .. import _service
+from ..errors import InvalidResponseError
+from .http import HttpReply, HttpRequest
+from .operation import Operation
+from .replies import decode_json, decode_payload, decode_reply, parse_xml, raise_fault, snippet
+
+WSDL_PATH = Path(__file__).resolve().parent.parent / "ipernity.wsdl"
+ENVELOPE_NAMESPACES = ("http://www.w3.org/2003/05/soap-envelope", "http://schemas.xmlsoap.org/soap/envelope/")
+CONTENT_TYPE = "application/soap+xml; charset=utf-8"
+METHOD_CHILD = "method"
+
+
+@dataclass(frozen=True)
+class Wsdl:
+    """The zeep client on the packaged WSDL and the request children it declares."""
+
+    client: Any
+    children: frozenset[str]
+
+
+_lock = threading.Lock()
+_loaded: Wsdl | None = None
+
+
+def load_wsdl() -> Wsdl:
+    """The packaged WSDL, parsed on the first call of the process; safe to call from any thread."""
+    global _loaded
+    if _loaded is None:
+        with _lock:
+            if _loaded is None:
+                settings = zeep.Settings(
+                    strict=True, xml_huge_tree=False, forbid_dtd=True, forbid_entities=True, forbid_external=True
+                )
+                client = zeep.Client(str(WSDL_PATH), settings=settings)  # type: ignore[no-untyped-call]
+                qname = f"{{{_service.SOAP_NAMESPACE}}}{_service.SOAP_REQUEST_ELEMENT}"
+                request = client.get_element(qname)  # type: ignore[no-untyped-call]
+                _loaded = Wsdl(client, frozenset(name for name, _ in request.type.elements))
+    return _loaded
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def _children(element: etree._Element) -> list[etree._Element]:
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+def _plain(element: etree._Element) -> bytes:
+    """An unescaped payload element, serialised without the namespaces it inherited."""
+    for node in element.iter():
+        if isinstance(node.tag, str):
+            node.tag = _local(node)
+    etree.cleanup_namespaces(element)
+    return etree.tostring(element, with_tail=False)
+
+
+class SoapCodec:
+    """POST an ipernityRequest envelope to /api/soap (or /api/soap/json) and read the reply."""
+
+    name = "soap"
+
+    def __init__(self, base_url: str, fmt: str) -> None:
+        path = _service.SOAP_JSON_PATH if fmt == "json" else _service.SOAP_PATH
+        self.url = base_url.rstrip("/") + path
+        self.format = fmt
+
+    def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
+        wsdl = load_wsdl()
+        fields: dict[str, Any] = {}
+        unknown: list[tuple[str, str]] = []
+        for name, value in wire.items():
+            if name != METHOD_CHILD and name in wsdl.children:
+                fields[name] = value
+            elif name != METHOD_CHILD:
+                unknown.append((name, value))
+        called = operation.name
+        fields[METHOD_CHILD] = [called, wire[METHOD_CHILD]] if METHOD_CHILD in wire else called
+        envelope = wsdl.client.create_message(wsdl.client.service, called, **fields)
+        if unknown:
+            request = _children(envelope)[-1][0]
+            for name, value in unknown:
+                etree.SubElement(request, name).text = value
+        body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+        return HttpRequest("POST", self.url, data=body, headers={"Content-Type": CONTENT_TYPE})
+
+    def decode(self, operation: Operation, reply: HttpReply) -> dict[str, Any]:
+        return decode_reply(self._read, reply, operation.name)
+
+    def _read(self, body: bytes, status: int, method: str) -> dict[str, Any]:
+        if body.lstrip().startswith(b"{"):
+            return decode_json(body, status, method)
+        root = parse_xml(body, status, method)
+        if _local(root) != "Envelope" or etree.QName(root).namespace not in ENVELOPE_NAMESPACES:
+            raise InvalidResponseError(
+                f"the reply is <{_local(root)}>, not a SOAP envelope",
+                method=method,
+                status=status,
+                snippet=snippet(body),
+            )
+        found = [child for child in _children(root) if _local(child) == "Body"]
+        content = _children(found[0]) if found else []
+        if not content:
+            raise InvalidResponseError(
+                "the SOAP envelope has an empty or no Body", method=method, status=status, snippet=snippet(body)
+            )
+        element = content[0]
+        if _local(element) == "Fault":
+            _fault(element, method, status)
+        if _local(element) != _service.SOAP_RESPONSE_ELEMENT:
+            raise InvalidResponseError(
+                f"the SOAP Body holds <{_local(element)}>, not {_service.SOAP_RESPONSE_ELEMENT}",
+                method=method,
+                status=status,
+                snippet=snippet(body),
+            )
+        inner = _children(element)
+        if inner:
+            return decode_payload(b"".join(_plain(child) for child in inner).decode("utf-8"), status, method)
+        return decode_payload(element.text or "", status, method)
+
+
+def _fault(fault: etree._Element, method: str, status: int) -> NoReturn:
+    """Raise the ApiError of a fault: SOAP 1.1 faultcode/faultstring or SOAP 1.2 Code/Reason.
+
+    The code is the first faultcode or Code/Subcode Value that ends in a number, so
+    ``ipernity.error.105``, ``s:ipernity.error.105`` and a 1.2 ``s:Sender`` with that Subcode
+    all give error 105.
+    """
+    codes: list[str] = []
+    messages: list[str] = []
+    for node in fault.iter():
+        if not isinstance(node.tag, str):
+            continue
+        name = _local(node)
+        text = (node.text or "").strip()
+        if name in ("faultcode", "Value") and text:
+            codes.append(text)
+        elif name in ("faultstring", "Text") and text:
+            messages.append(text)
+    numbered = [code for code in codes if code[-1:].isdigit()]
+    raise_fault(numbered[0] if numbered else "", messages[0] if messages else "", method, status)
+
+
+def make_codec(base_url: str, fmt: str, session: requests.Session, timeout: Any) -> SoapCodec:
+    """The codec for ``Client(protocol="soap")``.
+
+    ``session`` and ``timeout`` stay with the client: core sends every envelope through them.
+    """
+    return SoapCodec(base_url, fmt)
