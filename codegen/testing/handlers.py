@@ -1,0 +1,385 @@
+"""What each method answers once the common checks passed.
+
+Most methods answer their documented example (the spec's ``example``), so every method of the
+spec is served and follows its changes. The methods a client's workflow depends on keep state:
+the frob flow, uploads and their tickets, doc.get of uploaded documents, group.docs.add and
+account.getQuota. They too start from their example and fill it in, so the reply keeps the
+documented shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import re
+import time
+from collections.abc import Callable
+from pathlib import PurePath
+
+from lxml import etree
+
+from .. import _service
+from .._runtime.operation import Operation
+from .call import ApiFailure, Call, Caller
+from .state import Doc, State, Token, User, media_of
+from .wire import elements
+
+AUTH_PARAMS = frozenset({"api_key", "api_sig", "auth_token"})
+XML_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+UNLIMITED_SECONDS = 7200
+
+
+@dataclasses.dataclass
+class Context:
+    """A call that passed the common checks, with the world it runs in."""
+
+    state: State
+    operation: Operation
+    call: Call
+    caller: Caller
+
+    @property
+    def params(self) -> dict[str, str]:
+        return self.call.params
+
+    @property
+    def user(self) -> User:
+        """The token's member; the methods that keep state all need one."""
+        if self.caller.user is None:
+            raise ApiFailure(106)
+        return self.caller.user
+
+    def fail(self, code: int) -> ApiFailure:
+        return ApiFailure(code, self.operation.name)
+
+    def example(self) -> etree._Element:
+        """A fresh copy of the documented reply, under an ``<api>`` root, to fill in."""
+        return elements(self.operation.example)
+
+
+Handler = Callable[[Context], str]
+
+
+def body_of(root: etree._Element) -> str:
+    """The reply body: the elements under ``root``, without it."""
+    return "".join(etree.tostring(child, encoding="unicode", with_tail=False) for child in root)
+
+
+def element(parent: etree._Element, tag: str) -> etree._Element:
+    """The ``tag`` child of ``parent``, added when the example has none."""
+    found = parent.find(tag)
+    return found if found is not None else etree.SubElement(parent, tag)
+
+
+def put(target: etree._Element, **values: object) -> etree._Element:
+    """Set attributes, written as ipernity writes them: strings, 0/1 for flags."""
+    for name, value in values.items():
+        target.set(name, str(int(value)) if isinstance(value, bool) else str(value))
+    return target
+
+
+def as_int(text: str | None) -> int | None:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return None
+
+
+def id_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def example_reply(ctx: Context) -> str:
+    """Methods with no behaviour of their own answer their documented example."""
+    return ctx.operation.example
+
+
+def test_echo(ctx: Context) -> str:
+    """Sends back every parameter it was given (the notes: "echoes any parameter")."""
+    root = elements("")
+    for name, value in ctx.params.items():
+        if name not in AUTH_PARAMS and XML_NAME.fullmatch(name):
+            etree.SubElement(root, name).text = value
+    return body_of(root)
+
+
+def _auth(ctx: Context, token: Token) -> str:
+    """The Auth reply of auth.getToken and auth.checkToken, in whichever shape their example has."""
+    root = ctx.example()
+    auth = element(root, "auth")
+    element(auth, "token").text = token.token
+    for tag in ("permissions", "perms"):
+        found = auth.find(tag)
+        if found is not None:
+            put(found, **{scope: token.perms.get(scope, "none") for scope in _service.PERMISSION_SCOPES})
+    user = ctx.state.users[token.user_id]
+    put(element(auth, "user"), user_id=user.user_id, username=user.username, realname=user.realname)
+    put(element(auth, "user"), lg=user.lg, is_pro=user.is_pro)
+    return body_of(root)
+
+
+def auth_get_frob(ctx: Context) -> str:
+    root = ctx.example()
+    element(element(root, "auth"), "frob").text = ctx.state.new_frob(ctx.caller.app).frob
+    return body_of(root)
+
+
+def auth_get_token(ctx: Context) -> str:
+    """Trades an approved frob for a token, once; an unknown, unapproved or expired frob is error 2."""
+    frob = ctx.state.frobs.get(ctx.params["frob"].strip())
+    if (
+        frob is None
+        or frob.used
+        or frob.user_id is None
+        or frob.app_key != ctx.caller.app.key
+        or frob.expires_at < ctx.state.clock()
+    ):
+        raise ctx.fail(2)
+    frob.used = True
+    token = ctx.state.issue_token(ctx.state.users[frob.user_id], frob.perms, ctx.caller.app)
+    return _auth(ctx, token)
+
+
+def auth_check_token(ctx: Context) -> str:
+    assert ctx.caller.token is not None, "auth.checkToken needs a token"
+    return _auth(ctx, ctx.caller.token)
+
+
+def _stored_file(ctx: Context) -> tuple[str, bytes]:
+    upload = ctx.call.files["file"]
+    if len(upload.content) > ctx.user.max_file_size:
+        raise ctx.fail(2)
+    return upload.filename or "upload", upload.content
+
+
+def upload_file(ctx: Context) -> str:
+    """Stores the file and returns a ticket; the document appears when the ticket is done."""
+    user = ctx.user
+    filename, content = _stored_file(ctx)
+    if user.uploaded + len(content) > user.upload_quota:
+        raise ctx.fail(2)
+    params = ctx.params
+    doc = Doc(
+        ctx.state.next_id(),
+        user.user_id,
+        filename,
+        len(content),
+        hashlib.md5(content).hexdigest(),
+        ctx.state.now(),
+        title=params.get("title", PurePath(filename).stem),
+        description=params.get("description", ""),
+        media=media_of(filename),
+        is_public=params.get("is_public", "1") != "0",
+        is_friend=params.get("is_friend", "0") == "1",
+        is_family=params.get("is_family", "0") == "1",
+        license=params.get("license", "0"),
+        safety=params.get("safety", "1"),
+        keywords=id_list(params.get("keywords", "")),
+    )
+    upload = ctx.state.new_upload(
+        user, doc, wait=params.get("async") == "0", replaces=False, album_id=as_int(params.get("album_id"))
+    )
+    return _ticket(ctx, upload.ticket)
+
+
+def upload_replace(ctx: Context) -> str:
+    """Errors 6 (not PRO), 4 (no such document of the caller), 5 (another media type), 2 and 3 (sizes)."""
+    user = ctx.user
+    if not user.is_pro:
+        raise ctx.fail(6)
+    old = ctx.state.docs.get(as_int(ctx.params.get("doc_id")) or 0)
+    if old is None or old.owner_id != user.user_id:
+        raise ctx.fail(4)
+    filename, content = _stored_file(ctx)
+    if media_of(filename) != old.media:
+        raise ctx.fail(5)
+    if user.uploaded + len(content) > user.upload_quota:
+        raise ctx.fail(3)
+    new = dataclasses.replace(old, filename=filename, size=len(content), md5=hashlib.md5(content).hexdigest())
+    new.replaced_at = ctx.state.now()
+    upload = ctx.state.new_upload(user, new, wait=ctx.params.get("async") == "0", replaces=True, album_id=None)
+    return _ticket(ctx, upload.ticket)
+
+
+def _ticket(ctx: Context, ticket: str) -> str:
+    root = ctx.example()
+    element(root, "ticket").text = ticket
+    return body_of(root)
+
+
+def upload_check_tickets(ctx: Context) -> str:
+    """Each ticket's eta counts down on the simulator's clock; unknown tickets are invalid."""
+    state, user = ctx.state, ctx.user
+    root = ctx.example()
+    tickets = element(root, "tickets")
+    for child in list(tickets):
+        tickets.remove(child)
+    counts = {"done": 0, "invalid": 0, "left": 0}
+    etas = [0]
+    for name in id_list(ctx.params["tickets"]):
+        upload = state.uploads.get(name)
+        item = put(etree.SubElement(tickets, "ticket"), id=name)
+        if upload is None or upload.user_id != user.user_id:
+            put(item, done=False, invalid=True, eta=0)
+            counts["invalid"] += 1
+            continue
+        state.settle(upload)
+        if upload.done:
+            put(item, done=True, invalid=False, doc_id=upload.doc.doc_id, eta=0)
+            counts["done"] += 1
+        else:
+            eta = math.ceil(upload.ready_at - state.clock())
+            put(item, done=False, invalid=False, eta=eta)
+            counts["left"] += 1
+            etas.append(eta)
+    put(tickets, count=len(tickets), **counts, eta=max(etas))
+    return body_of(root)
+
+
+def _visible(doc: Doc, user: User | None) -> bool:
+    return doc.is_public or (user is not None and user.user_id == doc.owner_id)
+
+
+def doc_get(ctx: Context) -> str:
+    """An uploaded document in the documented shape; private ones only for their owner."""
+    state = ctx.state
+    doc = state.docs.get(as_int(ctx.params["doc_id"]) or 0)
+    if doc is None or not _visible(doc, ctx.caller.user):
+        raise ctx.fail(1)
+    extra = set(id_list(ctx.params.get("extra", "")))
+    owner = state.users[doc.owner_id]
+    root = ctx.example()
+    node = element(root, "doc")
+    link = f"http://www.ipernity.com/doc/{owner.username}/{doc.doc_id}"
+    put(node, doc_id=doc.doc_id, media=doc.media, license=doc.license, rotation=0, title=doc.title)
+    put(node, safety=doc.safety, link=link)
+    put(element(node, "owner"), user_id=owner.user_id, username=owner.username, realname=owner.realname)
+    element(node, "description").text = doc.description
+    created = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(doc.posted_at))
+    dates = put(element(node, "dates"), posted_at=doc.posted_at, replaced_at=doc.replaced_at, created=created)
+    put(dates, modified_at=max(doc.posted_at, doc.replaced_at), comment_at=0)
+    visibility = element(node, "visibility")
+    put(visibility, ispublic=doc.is_public, isfriend=doc.is_friend, isfamily=doc.is_family, share=doc.share)
+    albums = sum(1 for album in state.albums.values() if doc.doc_id in album.doc_ids)
+    groups = sum(1 for group in state.groups.values() if doc.doc_id in group.docs)
+    put(element(node, "count"), visits=0, faves=0, comments=0, notes=0, tags=len(doc.keywords))
+    put(element(node, "count"), albums=albums, groups=groups, last_visit=0)
+    put(element(node, "you"), isfave=False, visits=0, last_visit=0)
+    base = f"http://u1.ipernity.com/{doc.doc_id}"
+    for thumb in node.iterfind("thumbs/thumb"):
+        put(thumb, url=f"{base}.{thumb.get('label', '')}.jpg")
+    ext = PurePath(doc.filename).suffix.lstrip(".")
+    original = put(element(node, "original"), ext=ext, filename=doc.filename, bytes=doc.size, url=f"{base}.{ext}")
+    for dimension in ("w", "h", "length"):
+        if dimension in original.attrib:
+            del original.attrib[dimension]
+    _doc_parts(node, doc, extra)
+    return body_of(root)
+
+
+def _doc_parts(node: etree._Element, doc: Doc, extra: set[str]) -> None:
+    """Medias only for audio and video; tags and notes only when asked for; no geo is stored."""
+    for part in ("medias", "geo", "tags", "notes"):
+        found = node.find(part)
+        wanted = (part == "medias" and doc.media in ("audio", "video")) or (part in ("tags", "notes") and part in extra)
+        if found is not None and not wanted:
+            node.remove(found)
+    tags = node.find("tags")
+    if tags is not None:
+        for child in list(tags):
+            tags.remove(child)
+        put(tags, total=len(doc.keywords))
+        for index, keyword in enumerate(doc.keywords, 1):
+            tag = put(etree.SubElement(tags, "tag"), tag_id=doc.doc_id * 100 + index, type="keyword")
+            put(tag, user_id=doc.owner_id, keyword=keyword, title=keyword)
+    notes = node.find("notes")
+    if notes is not None:
+        for child in list(notes):
+            notes.remove(child)
+        put(notes, total=0)
+
+
+def group_docs_add(ctx: Context) -> str:
+    """Added, skipped (already in), pending (moderated) and per-document errors 1 and 2, as documented."""
+    state, user = ctx.state, ctx.user
+    group = state.groups.get(as_int(ctx.params["group_id"]) or 0)
+    if group is None or user.user_id not in group.members:
+        raise ctx.fail(1)
+    if group.closed:
+        raise ctx.fail(4)
+    ids = [as_int(text) for text in id_list(ctx.params["doc_id"])]
+    docs = [state.docs.get(doc_id or 0) for doc_id in ids]
+    mine = [doc for doc in docs if doc is not None and doc.owner_id == user.user_id]
+    if len(mine) != len(ids):
+        raise ctx.fail(2)
+    new = [doc for doc in mine if doc.doc_id not in group.docs]
+    if group.member_quota is not None and group.count_by(state.docs, user.user_id) + len(new) > group.member_quota:
+        raise ctx.fail(3)
+    root = ctx.example()
+    node = element(root, "group")
+    for child in list(node):
+        node.remove(child)
+    for doc in mine:
+        in_groups = sum(1 for other in state.groups.values() if doc.doc_id in other.docs)
+        added, error = False, 0
+        if doc.doc_id in group.docs:
+            pass
+        elif doc.media not in group.media:
+            error = 2
+        elif in_groups >= state.max_groups_per_doc:
+            error = 1
+        else:
+            group.docs[doc.doc_id] = group.moderated
+            added = True
+        pending = group.docs.get(doc.doc_id, False)
+        put(etree.SubElement(node, "doc"), doc_id=doc.doc_id, added=added, pending=pending, error=error)
+    results = list(node)
+    put(node, group_id=group.group_id, total=len(group.docs))
+    put(node, added=sum(item.get("added") == "1" for item in results))
+    put(node, skipped=sum(item.get("added") == "0" for item in results))
+    put(node, pending=sum(item.get("pending") == "1" for item in results))
+    return body_of(root)
+
+
+def account_get_quota(ctx: Context) -> str:
+    """Upload quota from what the member uploaded; maxfilesize and albums from their account."""
+    state, user = ctx.state, ctx.user
+    root = ctx.example()
+    quota = put(element(root, "quota"), user_id=user.user_id, is_pro=user.is_pro)
+    upload = put(element(quota, "upload"), unlimited=user.is_pro)
+    total, used = user.upload_quota, min(user.uploaded, user.upload_quota)
+    seconds = as_int(element(upload, "max").get("seconds")) or UNLIMITED_SECONDS
+    for tag, amount, share in (
+        ("max", total, 100),
+        ("used", used, round(used * 100 / total) if total else 100),
+        ("left", total - used, 100 - (round(used * 100 / total) if total else 100)),
+    ):
+        amounts = put(element(upload, tag), bytes=amount, kb=amount // 1024, mb=amount // 1024**2, percent=share)
+        put(amounts, seconds=0 if tag == "used" else seconds)
+    sizes = element(quota, "maxfilesize")
+    for tag in ("photo", "audio", "video", "other"):
+        size = user.max_file_size
+        put(element(sizes, tag), bytes=size, kb=size // 1024, mb=size // 1024**2)
+    created = sum(1 for album in state.albums.values() if album.owner_id == user.user_id)
+    put(element(quota, "albums"), max=user.max_albums, created=created, left=max(0, user.max_albums - created))
+    return body_of(root)
+
+
+HANDLERS: dict[str, Handler] = {
+    "test.echo": test_echo,
+    "auth.getFrob": auth_get_frob,
+    "auth.getToken": auth_get_token,
+    "auth.checkToken": auth_check_token,
+    "upload.file": upload_file,
+    "upload.replace": upload_replace,
+    "upload.checkTickets": upload_check_tickets,
+    "doc.get": doc_get,
+    "group.docs.add": group_docs_add,
+    "account.getQuota": account_get_quota,
+}
+
+
+def answer(ctx: Context) -> str:
+    """The reply body of a call that passed the checks."""
+    return HANDLERS.get(ctx.operation.name, example_reply)(ctx)
