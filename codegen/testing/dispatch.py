@@ -80,6 +80,9 @@ class Dispatcher:
         except ApiFailure as failure:
             entry.code = failure.code
             return self.error(call, failure)
+        except Exception as exc:  # a simulator bug reaches the test as a 500 reply, not as a hung connection
+            entry.code = 500
+            return self.error(call, ApiFailure(500, message=f"simulator error: {type(exc).__name__}: {exc}"))
         finally:
             self.log.add(entry)
 

@@ -20,7 +20,7 @@ def redact(params: dict[str, str]) -> dict[str, str]:
 
 @dataclass
 class LoggedCall:
-    """One request. ``code`` is 0 for a success, the ipernity error code otherwise."""
+    """One request. ``code``: 0 for a success, the ipernity error code, or the status of an HTML fault page."""
 
     method: str
     protocol: str

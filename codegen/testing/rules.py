@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from .. import _service
 from .._runtime.operation import Operation, Param
 from .._runtime.signing import signature
 from ..errors import METHOD_ERRORS
@@ -107,9 +108,10 @@ class RateLimiter:
             window.append(now)
 
 
-def signed_params(call: Call) -> dict[str, str]:
-    """What api_sig covers: every parameter but api_sig itself (files are never in ``params``)."""
-    return {name: value for name, value in call.params.items() if name != "api_sig"}
+def signed_params(operation: Operation, call: Call) -> dict[str, str]:
+    """What api_sig covers: every parameter sent but those the spec leaves out (api_sig, the file)."""
+    unsigned = set(_service.SIGNING_EXCLUDED) | {param.name for param in operation.params if not param.signed}
+    return {name: value for name, value in call.params.items() if name not in unsigned}
 
 
 def check_key(state: State, call: Call) -> App:
@@ -130,7 +132,7 @@ def authorize(state: State, app: App, operation: Operation, call: Call) -> Calle
     sent = call.params.get("api_sig")
     if sent is None and operation.sign:
         raise ApiFailure(104)
-    if sent is not None and sent.lower() != signature(signed_params(call), call.method, app.secret):
+    if sent is not None and sent.lower() != signature(signed_params(operation, call), call.method, app.secret):
         raise ApiFailure(105)
     caller = Caller(app)
     text = call.params.get("auth_token")

@@ -38,6 +38,8 @@ REST_ROUTE = re.compile(
     .replace("/" + re.escape("{format}"), r"(?:/(?P<format>[^/]*))?")
     + "/?$"
 )
+# How often the serving thread checks for stop(): short, so tests stop their simulator at once.
+POLL_SECONDS = 0.02
 AUTHORIZE_PATH = urlsplit(_service.AUTHORIZE_URL).path
 ENVELOPES = {
     _service.SOAP_PATH: ("soap", "soap", 121),
@@ -213,7 +215,9 @@ class Simulator:
         if self._server is None:
             self._server = _HttpServer(self._address, self.dispatcher)
             self.dispatcher.endpoint = self.endpoint
-            self._thread = threading.Thread(target=self._server.serve_forever, name="ipernity-simulator", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, args=(POLL_SECONDS,), name="ipernity-simulator", daemon=True
+            )
             self._thread.start()
         return self
 
