@@ -56,11 +56,17 @@ class Loader:
         self.shape_data: dict[str, Any] = {}
         self.shape_file: SourceFile | None = None
         self.building: set[str] = set()
+        self.validators: dict[str, jsonschema.Draft202012Validator] = {}
         schema_file = root / SCHEMA_PATH
         try:
             self.schema = json.loads(schema_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SpecError([Problem(self._display(schema_file), 0, "", f"cannot read the schema: {exc}")]) from None
+
+    def _validator(self, kind: str) -> jsonschema.Draft202012Validator:
+        if kind not in self.validators:
+            self.validators[kind] = jsonschema.Draft202012Validator({**self.schema, "$ref": f"#/$defs/{kind}"})
+        return self.validators[kind]
 
     def _display(self, path: Path) -> str:
         return "spec/" + path.relative_to(self.root).as_posix()
@@ -78,8 +84,7 @@ class Loader:
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(Problem(display, 0, "", f"cannot read: {exc}"))
             return None
-        schema = {**self.schema, "$ref": f"#/$defs/{kind}"}
-        validator = jsonschema.Draft202012Validator(schema)
+        validator = self._validator(kind)
         errors = sorted(validator.iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path)))
         for error in errors:
             self.problem(source, tuple(error.absolute_path), _schema_message(error))

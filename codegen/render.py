@@ -60,6 +60,15 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     return textwrap.wrap(_docline(text), width=width, initial_indent=first, subsequent_indent=indent) or [""]
 
 
+def _param_line(param: Any) -> str:
+    """One keyword parameter of a signature, split before ``| None`` as ruff does when too long."""
+    default = "" if param.required else " = None"
+    line = f"        {param.py_name}: {param.annotation}{default},"
+    if len(line) <= 120 or param.required:
+        return line
+    return line.replace(" | None = None,", "\n        | None = None,")
+
+
 def model_doc(model: ModelClass) -> list[str]:
     lines = _wrap(model.description or f"The <{model.name}> element.", WIDTH)
     fields = [(a.field, a.description) for a in model.attributes if a.description]
@@ -127,7 +136,7 @@ def environment() -> jinja2.Environment:
         model_ref=_model_ref,
         tuple=tuple,
     )
-    env.globals.update(model_doc=model_doc, method_doc=method_doc)
+    env.globals.update(model_doc=model_doc, method_doc=method_doc, param_line=_param_line)
     return env
 
 
@@ -195,8 +204,9 @@ def outputs(spec: Spec) -> dict[str, str]:
         f"{pkg}/__init__.py": env.get_template("init.py.jinja").render(version=VERSION),
         f"{pkg}/py.typed": "",
         f"{pkg}/_service.py": env.get_template("service_constants.py.jinja").render(service=spec.service.data),
-        f"{pkg}/errors.py": env.get_template("errors.py.jinja").render(
-            spec=spec, methods_with_errors=[m for m in spec.methods if m.errors]
+        f"{pkg}/errors.py": env.get_template("errors.py.jinja").render(spec=spec, **_error_names(spec)),
+        f"{pkg}/_method_errors.py": env.get_template("method_errors.py.jinja").render(
+            methods_with_errors=[m for m in spec.methods if m.errors]
         ),
         f"{pkg}/operations.py": env.get_template("operations.py.jinja").render(spec=spec),
         f"{pkg}/client.py": env.get_template("client.py.jinja").render(spec=spec),
@@ -222,6 +232,16 @@ def outputs(spec: Spec) -> dict[str, str]:
     for method in spec.methods:
         files[f"docs/methods/{method.name}.md"] = env.get_template("docs/method.md.jinja").render(method=method)
     return files
+
+
+def _error_names(spec: Spec) -> dict[str, list[str]]:
+    """The names ipernity.errors exports: its own classes and the lazily loaded method errors."""
+    method_names = [m.error_base for m in spec.methods if m.errors]
+    method_names += [e.class_name for m in spec.methods for e in m.errors]
+    own = ["IpernityError", "ValidationError", "TransportError", "ConnectionFailedError", "RequestTimeoutError"]
+    own += ["InvalidResponseError", "ApiError", "UnknownApiError", "MethodError", "COMMON_ERRORS", "error_for"]
+    own += [c.class_name for c in spec.categories] + [e.name for e in spec.errors]
+    return {"method_error_names": method_names, "all_error_names": own + method_names + ["METHOD_ERRORS"]}
 
 
 def _existing(out: Path) -> set[str]:

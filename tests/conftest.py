@@ -62,6 +62,8 @@ class Loopback:
 def _handler_class(state: Loopback) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+        wbufsize = -1
 
         def log_message(self, format: str, *args: Any) -> None:
             return

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import requests
 
@@ -11,8 +10,7 @@ from ..errors import ConnectionFailedError, RequestTimeoutError, TransportError
 from . import files
 
 
-@dataclass(slots=True)
-class HttpRequest:
+class HttpRequest(NamedTuple):
     """What a codec wants sent. ``url`` never holds the query, so it is safe in messages."""
 
     method: str
@@ -20,11 +18,10 @@ class HttpRequest:
     params: dict[str, str] | None = None
     data: dict[str, str] | bytes | None = None
     headers: dict[str, str] | None = None
-    uploads: dict[str, Any] = field(default_factory=dict)
+    uploads: dict[str, Any] = {}
 
 
-@dataclass(slots=True)
-class HttpReply:
+class HttpReply(NamedTuple):
     status: int
     content_type: str
     body: bytes

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
 
 from ..errors import InvalidResponseError, error_for
-from . import xmltree
 from .http import HttpReply
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
@@ -77,6 +77,10 @@ def decode_json(body: bytes | str, status: int | None, method: str) -> dict[str,
 
 def parse_xml(body: bytes | str, status: int | None, method: str) -> etree._Element:
     """The root of an XML body (reply or envelope) read by the safe parser, or InvalidResponseError."""
+    from lxml import etree  # imported here: JSON-only clients never load lxml
+
+    from . import xmltree
+
     try:
         return xmltree.parse(body)
     except etree.XMLSyntaxError:
@@ -92,6 +96,8 @@ def decode_xml(body: bytes | str, status: int | None, method: str, *, wrapped: b
     if not wrapped:
         data = _DECLARATION.sub(b"", body.encode("utf-8") if isinstance(body, str) else body, count=1)
         body = data if _API_ROOT.match(data) else b"<api status='ok'>" + data + b"</api>"
+    from . import xmltree
+
     root = parse_xml(body, status, method)
     if root.tag != "api":
         raise _invalid(f"the reply's root element is <{root.tag}>, not <api>", body, status, method)

@@ -10,7 +10,88 @@ the signature.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ._method_errors import (
+        METHOD_ERRORS,
+        GroupDocsAddDocumentsNotFoundError,
+        GroupDocsAddError,
+        GroupDocsAddGroupClosedOrLimitReachedError,
+        GroupDocsAddGroupNotFoundError,
+        GroupDocsAddQuotaLimitReachedError,
+        TestEchoError,
+        TestEchoNothingWasSentError,
+        UploadReplaceDocumentNotFoundError,
+        UploadReplaceError,
+        UploadReplaceFileIsMissingOrEmptyError,
+        UploadReplaceFileMediaTypeDiffersFromTheExistingFileError,
+        UploadReplaceFileSizeExeededLimitsError,
+        UploadReplacePROAccountFeatureError,
+        UploadReplaceUserExeededUploadLimitsError,
+    )
+
+__all__ = [
+    "AccountClosedError",
+    "ActionBlockedError",
+    "ApiError",
+    "ApiKeyInvalidError",
+    "ApiKeyMissingError",
+    "ApplicationQuotaError",
+    "AuthError",
+    "ClientIpQuotaError",
+    "COMMON_ERRORS",
+    "ConnectionFailedError",
+    "error_for",
+    "GroupDocsAddDocumentsNotFoundError",
+    "GroupDocsAddError",
+    "GroupDocsAddGroupClosedOrLimitReachedError",
+    "GroupDocsAddGroupNotFoundError",
+    "GroupDocsAddQuotaLimitReachedError",
+    "InsufficientPermissionsError",
+    "InvalidFormatError",
+    "InvalidResponseError",
+    "InvalidSoapEnvelopeError",
+    "InvalidXmlRpcEnvelopeError",
+    "IpernityError",
+    "IpNotAllowedError",
+    "MaintenanceError",
+    "METHOD_ERRORS",
+    "MethodError",
+    "MethodNotFoundError",
+    "OAuthClockSkewError",
+    "OAuthError",
+    "OAuthNonceInvalidError",
+    "OAuthParametersMissingError",
+    "OAuthSignatureMethodError",
+    "OAuthTimestampInvalidError",
+    "OAuthVersionError",
+    "PermissionDeniedError",
+    "PostRequiredError",
+    "ProtocolError",
+    "QuotaError",
+    "RequestError",
+    "RequestTimeoutError",
+    "ServiceError",
+    "ServiceGeneralError",
+    "ServiceUnavailableError",
+    "SignatureInvalidError",
+    "SignatureMissingError",
+    "TestEchoError",
+    "TestEchoNothingWasSentError",
+    "TokenInvalidError",
+    "TokenMissingError",
+    "TransportError",
+    "UnknownApiError",
+    "UploadReplaceDocumentNotFoundError",
+    "UploadReplaceError",
+    "UploadReplaceFileIsMissingOrEmptyError",
+    "UploadReplaceFileMediaTypeDiffersFromTheExistingFileError",
+    "UploadReplaceFileSizeExeededLimitsError",
+    "UploadReplacePROAccountFeatureError",
+    "UploadReplaceUserExeededUploadLimitsError",
+    "ValidationError",
+]
 
 
 class IpernityError(Exception):
@@ -351,112 +432,6 @@ class ServiceUnavailableError(ServiceError):
     retryable = True
 
 
-class GroupDocsAddError(MethodError):
-    """Errors of group.docs.add."""
-
-    method_name = "group.docs.add"
-
-
-class GroupDocsAddGroupNotFoundError(GroupDocsAddError):
-    """1: Group not found"""
-
-    code = 1
-    label = "Group not found"
-    default_message = "The group ID is invalid or the calling user is not a member of this group."
-
-
-class GroupDocsAddDocumentsNotFoundError(GroupDocsAddError):
-    """2: Documents not found"""
-
-    code = 2
-    label = "Documents not found"
-    default_message = "One or more document IDs are not found or do not belong to the calling user."
-
-
-class GroupDocsAddQuotaLimitReachedError(GroupDocsAddError):
-    """3: Quota limit reached"""
-
-    code = 3
-    label = "Quota limit reached"
-    default_message = "The calling user has reached the quota limit of this group."
-
-
-class GroupDocsAddGroupClosedOrLimitReachedError(GroupDocsAddError):
-    """4: Group closed or limit reached"""
-
-    code = 4
-    label = "Group closed or limit reached"
-    default_message = "This group is closed or cannot contain anymore documents."
-
-
-class TestEchoError(MethodError):
-    """Errors of test.echo."""
-
-    method_name = "test.echo"
-
-
-class TestEchoNothingWasSentError(TestEchoError):
-    """1: Nothing was sent"""
-
-    code = 1
-    label = "Nothing was sent"
-    default_message = "We could not echo back as the echo parameter was empty or not sent."
-
-
-class UploadReplaceError(MethodError):
-    """Errors of upload.replace."""
-
-    method_name = "upload.replace"
-
-
-class UploadReplaceFileIsMissingOrEmptyError(UploadReplaceError):
-    """1: File is missing or empty"""
-
-    code = 1
-    label = "File is missing or empty"
-    default_message = "We could not find the file data."
-
-
-class UploadReplaceFileSizeExeededLimitsError(UploadReplaceError):
-    """2: File size exeeded limits"""
-
-    code = 2
-    label = "File size exeeded limits"
-    default_message = "The file size exeeded the acceptable size limits. See user.getQuota for more details."
-
-
-class UploadReplaceUserExeededUploadLimitsError(UploadReplaceError):
-    """3: User exeeded upload limits"""
-
-    code = 3
-    label = "User exeeded upload limits"
-    default_message = "The user has uploaded too much this month. See user.getQuota for more details."
-
-
-class UploadReplaceDocumentNotFoundError(UploadReplaceError):
-    """4: Document not found"""
-
-    code = 4
-    label = "Document not found"
-    default_message = "The document ID is invalid or insufficient permissions to view this doc."
-
-
-class UploadReplaceFileMediaTypeDiffersFromTheExistingFileError(UploadReplaceError):
-    """5: File media type differs from the existing file"""
-
-    code = 5
-    label = "File media type differs from the existing file"
-    default_message = "When replacing a file, the new file media type must match the existing file media type. (e.g. you may replace a photo by a photo, a video by a video, etc...)"
-
-
-class UploadReplacePROAccountFeatureError(UploadReplaceError):
-    """6: PRO account feature"""
-
-    code = 6
-    label = "PRO account feature"
-    default_message = "The calling user does not hav a PRO account."
-
-
 COMMON_ERRORS: dict[int, type[ApiError]] = {
     100: ApiKeyMissingError,
     101: ApiKeyInvalidError,
@@ -486,22 +461,22 @@ COMMON_ERRORS: dict[int, type[ApiError]] = {
     503: ServiceUnavailableError,
 }
 
-METHOD_ERRORS: dict[tuple[str, int], type[MethodError]] = {
-    ("group.docs.add", 1): GroupDocsAddGroupNotFoundError,
-    ("group.docs.add", 2): GroupDocsAddDocumentsNotFoundError,
-    ("group.docs.add", 3): GroupDocsAddQuotaLimitReachedError,
-    ("group.docs.add", 4): GroupDocsAddGroupClosedOrLimitReachedError,
-    ("test.echo", 1): TestEchoNothingWasSentError,
-    ("upload.replace", 1): UploadReplaceFileIsMissingOrEmptyError,
-    ("upload.replace", 2): UploadReplaceFileSizeExeededLimitsError,
-    ("upload.replace", 3): UploadReplaceUserExeededUploadLimitsError,
-    ("upload.replace", 4): UploadReplaceDocumentNotFoundError,
-    ("upload.replace", 5): UploadReplaceFileMediaTypeDiffersFromTheExistingFileError,
-    ("upload.replace", 6): UploadReplacePROAccountFeatureError,
-}
-
 
 def error_for(code: int, method: str) -> type[ApiError]:
     """The exception class for ``code`` returned by ``method``."""
-    found = COMMON_ERRORS.get(code) or METHOD_ERRORS.get((method, code))
+    found: type[ApiError] | None = COMMON_ERRORS.get(code)
+    if found is None:
+        from ._method_errors import METHOD_ERRORS
+
+        found = METHOD_ERRORS.get((method, code))
     return found if found is not None else UnknownApiError
+
+
+def __getattr__(name: str) -> Any:
+    """Method errors live in ipernity._method_errors, imported on first use to keep imports fast."""
+    from . import _method_errors
+
+    try:
+        return getattr(_method_errors, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -1,0 +1,154 @@
+"""`make bench`: speed figures as ratios against baselines measured side by side in this run.
+
+Prints generation time (the real spec, and synthetic specs of 500 and 2,000 methods to show
+the cost grows linearly), `import ipernity` against `import requests` in fresh interpreters,
+and the client's per-call time against a raw requests.Session doing the same work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from codegen.loader import load_spec  # noqa: E402
+from codegen.render import outputs  # noqa: E402
+
+
+def generation_seconds(spec_dir: Path, repeat: int = 3) -> float:
+    """Best of ``repeat`` full loads and renders (no disk writes)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        outputs(load_spec(spec_dir))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def synthetic_spec(target: Path, count: int) -> Path:
+    """The real spec's service, errors, shapes and schema, with ``count`` copies of doc.get."""
+    spec = target / f"spec{count}"
+    shutil.copytree(ROOT / "spec" / "schema", spec / "schema")
+    for name in ("service.yaml", "errors.yaml", "shapes.yaml"):
+        shutil.copy(ROOT / "spec" / name, spec / name)
+    (spec / "methods").mkdir()
+    template = (ROOT / "spec" / "methods" / "doc.get.yaml").read_text()
+    for index in range(count):
+        name = f"svc{chr(97 + index % 26)}.item{index}.get"
+        (spec / "methods" / f"{name}.yaml").write_text(template.replace("name: doc.get", f"name: {name}"))
+    return spec
+
+
+def import_seconds(module: str, rounds: int = 15) -> list[float]:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    return [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(rounds)
+    ]
+
+
+def serve_doc_get() -> tuple[ThreadingHTTPServer, str]:
+    from ipernity._runtime import xmltree
+    from ipernity.operations import OPERATIONS
+
+    raw = xmltree.to_raw(xmltree.parse(f"<api>{OPERATIONS['doc.get'].example}</api>"))
+    body = json.dumps({"api": {"status": "ok"}, **raw}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+        wbufsize = -1
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def per_call(url: str, calls: int = 300, rounds: int = 7) -> tuple[float, float]:
+    """Median seconds per call: (ipernity client, raw requests baseline), interleaved rounds."""
+    import ipernity
+    import requests
+
+    client = ipernity.Client("key", "secret", "token", endpoint=url, retry=None)
+    session = requests.Session()
+
+    def raw_call() -> Any:
+        params = {"doc_id": "12345", "extra": "tags,notes", "api_key": "key", "auth_token": "token"}
+        text = "".join(k + params[k] for k in sorted(params)) + "doc.get" + "secret"
+        params["api_sig"] = hashlib.md5(text.encode()).hexdigest()
+        return json.loads(session.get(f"{url}/api/doc.get/json", params=params, timeout=(10, 60)).content)
+
+    def ours() -> Any:
+        return client.doc.get(doc_id=12345, extra=["tags", "notes"])
+
+    mine: list[float] = []
+    base: list[float] = []
+    for func in (ours, raw_call):
+        func()
+    for _ in range(rounds):
+        for func, sink in ((ours, mine), (raw_call, base)):
+            start = time.perf_counter()
+            for _ in range(calls):
+                func()
+            sink.append((time.perf_counter() - start) / calls)
+    return statistics.median(mine), statistics.median(base)
+
+
+def main() -> None:
+    print("== generation")
+    real = generation_seconds(ROOT / "spec")
+    print(f"spec/ ({len(load_spec(ROOT / 'spec').methods)} methods): {real * 1000:.0f} ms (target < 1000 ms)")
+    with tempfile.TemporaryDirectory() as tmp:
+        small = generation_seconds(synthetic_spec(Path(tmp), 500), repeat=1)
+        large = generation_seconds(synthetic_spec(Path(tmp), 2000), repeat=1)
+    print(f"synthetic 500 methods: {small * 1000:.0f} ms; 2,000 methods: {large * 1000:.0f} ms")
+    print(
+        f"per method: {small / 500 * 1e3:.2f} ms vs {large / 2000 * 1e3:.2f} ms (ratio {large / 4 / small:.2f}; 1.00 = linear)"
+    )
+
+    print("== import (fresh interpreters, median of 15)")
+    ours, theirs = statistics.median(import_seconds("ipernity")), statistics.median(import_seconds("requests"))
+    print(
+        f"import ipernity {ours * 1000:.1f} ms, import requests {theirs * 1000:.1f} ms: {ours / theirs:.2f}x (target <= 1.2x)"
+    )
+
+    print("== per call, client.doc.get over loopback")
+    server, url = serve_doc_get()
+    try:
+        mine, base = per_call(url)
+    finally:
+        server.shutdown()
+    print(
+        f"ipernity {mine * 1e6:.0f} us, raw requests + md5 + json.loads {base * 1e6:.0f} us: {mine / base:.2f}x (target <= 1.25x)"
+    )
+
+    protocols = Path(__file__).parent / "bench_protocols.py"
+    if protocols.exists():
+        print("== protocols")
+        subprocess.run([sys.executable, str(protocols)], check=True)
+
+
+if __name__ == "__main__":
+    main()
