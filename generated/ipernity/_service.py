@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+DOCS_URL = "http://www.ipernity.com/help/api"
 BASE_URL = "https://api.ipernity.com"
 AUTHORIZE_URL = "https://www.ipernity.com/apps/authorize"
 REST_PATH = "/api/{method}/{format}"

@@ -10,7 +10,364 @@ the signature.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ._method_errors import (
+        METHOD_ERRORS,
+        AlbumCreateCanNotUseThisCoverError,
+        AlbumCreateCanTCreateAnyMoreAlbumsError,
+        AlbumCreateCoverNotFoundError,
+        AlbumCreateError,
+        AlbumCreateTitleIsMissingError,
+        AlbumDocsGetListError,
+        AlbumDocsGetListError1Error,
+        AlbumDocsRemoveAlbumNotFoundError,
+        AlbumDocsRemoveDocumentNotFoundError,
+        AlbumDocsRemoveError,
+        AlbumDocsSetListAlbumLimitReachedError,
+        AlbumDocsSetListAlbumNotFoundError,
+        AlbumDocsSetListCoverDocumentNotFoundError,
+        AlbumDocsSetListDocumentsNotFoundError,
+        AlbumDocsSetListError,
+        AlbumEditAlbumNotFoundError,
+        AlbumEditCoverNotFoundError,
+        AlbumEditError,
+        AlbumEditNoParametersWereSentError,
+        AlbumEditTitleIsEmptyError,
+        AlbumGetAlbumNotFoundError,
+        AlbumGetError,
+        AlbumGetListError,
+        AlbumGetListUserNotFoundError,
+        AlbumSetPermsError,
+        AlbumSetPermsError1Error,
+        AlbumSetPermsError2Error,
+        AuthGetTokenError,
+        AuthGetTokenError1Error,
+        AuthGetTokenError2Error,
+        DocCheckMD5DocumentNotFoundError,
+        DocCheckMD5Error,
+        DocCommentsAddCommentsLimitReachedError,
+        DocCommentsAddCommentTextIsEmptyError,
+        DocCommentsAddDocumentNotFoundError,
+        DocCommentsAddError,
+        DocCommentsAddNoPermissionToCommentError,
+        DocCommentsGetListDocumentNotFoundError,
+        DocCommentsGetListError,
+        DocDeleteError,
+        DocDeleteError1Error,
+        DocGetContainersDocumentNotFoundError,
+        DocGetContainersError,
+        DocGetDocumentNotFoundError,
+        DocGetError,
+        DocGetExifError,
+        DocGetExifError1Error,
+        DocGetFavesDocumentNotFoundError,
+        DocGetFavesError,
+        DocGetListError,
+        DocGetListError1Error,
+        DocGetMediasError,
+        DocGetMediasError1Error,
+        DocGetPermsDocumentNotFoundError,
+        DocGetPermsError,
+        DocNotesAddContentIsEmptyError,
+        DocNotesAddDocumentNotFoundError,
+        DocNotesAddError,
+        DocNotesAddMaximumOfNotesReachedError,
+        DocNotesAddMemberIDNotFoundError,
+        DocNotesAddNoteCoordinatesAreInvalidError,
+        DocNotesEditContentIsEmptyError,
+        DocNotesEditError,
+        DocSetDocumentNotFoundError,
+        DocSetError,
+        DocSetInvalidArgumentsError,
+        DocSetNoParametersWereSentError,
+        DocSetPermsDocumentNotFoundError,
+        DocSetPermsError,
+        DocSetPermsInvalidArgumentsError,
+        DocTagsAddError,
+        DocTagsAddError1Error,
+        DocTagsAddError2Error,
+        DocTagsAddError3Error,
+        DocTagsEditDocumentNotFoundError,
+        DocTagsEditError,
+        DocTagsEditMaximumTagsReachedError,
+        DocTagsEditParameterMissingError,
+        DocTagsGetListError,
+        DocTagsGetListError1Error,
+        FavesAlbumsGetListError,
+        FavesAlbumsGetListOwnerIDNotFoundError,
+        FavesAlbumsGetListUserNotFoundError,
+        FavesDocsGetListError,
+        FavesDocsGetListOwnerIDNotFoundError,
+        FavesDocsGetListUserNotFoundError,
+        FolderAlbumsAddAlbumsNotFoundError,
+        FolderAlbumsAddError,
+        FolderAlbumsAddFolderLimitReachedError,
+        FolderAlbumsAddFolderNotFoundError,
+        FolderGetError,
+        FolderGetError1Error,
+        FolderGetListError,
+        FolderGetListUserNotFoundError,
+        FolderOrderListError,
+        FolderOrderListFolderSNotFoundError,
+        GroupDocsAddDocumentsNotFoundError,
+        GroupDocsAddError,
+        GroupDocsAddGroupClosedOrLimitReachedError,
+        GroupDocsAddGroupNotFoundError,
+        GroupDocsAddQuotaLimitReachedError,
+        GroupDocsGetListError,
+        GroupDocsGetListGroupNotFoundError,
+        GroupDocsGetListUserNotFoundError,
+        GroupDocsRemoveDocumentsNotFoundError,
+        GroupDocsRemoveError,
+        GroupDocsRemoveGroupNotFoundError,
+        GroupGetError,
+        GroupGetError1Error,
+        GroupGetListError,
+        GroupGetListUserNotFoundError,
+        GroupSearchError,
+        GroupSearchSearchTextQueryIsEmptyError,
+        NetworkAutocompleteError,
+        NetworkAutocompleteQueryEmptyOrInvalidError,
+        NetworkGetListError,
+        NetworkGetListUserNotFoundError,
+        PostCommentsDeleteCommentIsTooOldAndCannotBeDeletedError,
+        PostCommentsDeleteCommentNotFoundError,
+        PostCommentsDeleteError,
+        PostGetError,
+        PostGetError1Error,
+        PostGetFavesError,
+        PostGetFavesError1Error,
+        PostSetError,
+        PostSetError1Error,
+        PostSetError2Error,
+        PostSetError3Error,
+        TagsDocsGetListError,
+        TagsDocsGetListError1Error,
+        TagsDocsGetListError2Error,
+        TagsUserGetListError,
+        TagsUserGetListError1Error,
+        TagsUserGetPopularError,
+        TagsUserGetPopularUserNotFoundError,
+        TestEchoError,
+        TestEchoNothingWasSentError,
+        UploadCheckTicketsError,
+        UploadCheckTicketsError1Error,
+        UploadFileError,
+        UploadFileError3Error,
+        UploadFileFileIsMissingOrEmptyError,
+        UploadFileFileSizeExceededLimitsError,
+        UploadReplaceDocumentNotFoundError,
+        UploadReplaceError,
+        UploadReplaceFileIsMissingOrEmptyError,
+        UploadReplaceFileMediaTypeDiffersFromTheExistingFileError,
+        UploadReplaceFileSizeExeededLimitsError,
+        UploadReplacePROAccountFeatureError,
+        UploadReplaceUserExeededUploadLimitsError,
+        UserGetError,
+        UserGetUserNotFoundError,
+    )
+
+__all__ = [
+    "AccountClosedError",
+    "ActionBlockedError",
+    "AlbumCreateCanNotUseThisCoverError",
+    "AlbumCreateCanTCreateAnyMoreAlbumsError",
+    "AlbumCreateCoverNotFoundError",
+    "AlbumCreateError",
+    "AlbumCreateTitleIsMissingError",
+    "AlbumDocsGetListError",
+    "AlbumDocsGetListError1Error",
+    "AlbumDocsRemoveAlbumNotFoundError",
+    "AlbumDocsRemoveDocumentNotFoundError",
+    "AlbumDocsRemoveError",
+    "AlbumDocsSetListAlbumLimitReachedError",
+    "AlbumDocsSetListAlbumNotFoundError",
+    "AlbumDocsSetListCoverDocumentNotFoundError",
+    "AlbumDocsSetListDocumentsNotFoundError",
+    "AlbumDocsSetListError",
+    "AlbumEditAlbumNotFoundError",
+    "AlbumEditCoverNotFoundError",
+    "AlbumEditError",
+    "AlbumEditNoParametersWereSentError",
+    "AlbumEditTitleIsEmptyError",
+    "AlbumGetAlbumNotFoundError",
+    "AlbumGetError",
+    "AlbumGetListError",
+    "AlbumGetListUserNotFoundError",
+    "AlbumSetPermsError",
+    "AlbumSetPermsError1Error",
+    "AlbumSetPermsError2Error",
+    "ApiError",
+    "ApiKeyInvalidError",
+    "ApiKeyMissingError",
+    "ApplicationQuotaError",
+    "AuthError",
+    "AuthGetTokenError",
+    "AuthGetTokenError1Error",
+    "AuthGetTokenError2Error",
+    "ClientIpQuotaError",
+    "COMMON_ERRORS",
+    "ConnectionFailedError",
+    "DocCheckMD5DocumentNotFoundError",
+    "DocCheckMD5Error",
+    "DocCommentsAddCommentsLimitReachedError",
+    "DocCommentsAddCommentTextIsEmptyError",
+    "DocCommentsAddDocumentNotFoundError",
+    "DocCommentsAddError",
+    "DocCommentsAddNoPermissionToCommentError",
+    "DocCommentsGetListDocumentNotFoundError",
+    "DocCommentsGetListError",
+    "DocDeleteError",
+    "DocDeleteError1Error",
+    "DocGetContainersDocumentNotFoundError",
+    "DocGetContainersError",
+    "DocGetDocumentNotFoundError",
+    "DocGetError",
+    "DocGetExifError",
+    "DocGetExifError1Error",
+    "DocGetFavesDocumentNotFoundError",
+    "DocGetFavesError",
+    "DocGetListError",
+    "DocGetListError1Error",
+    "DocGetMediasError",
+    "DocGetMediasError1Error",
+    "DocGetPermsDocumentNotFoundError",
+    "DocGetPermsError",
+    "DocNotesAddContentIsEmptyError",
+    "DocNotesAddDocumentNotFoundError",
+    "DocNotesAddError",
+    "DocNotesAddMaximumOfNotesReachedError",
+    "DocNotesAddMemberIDNotFoundError",
+    "DocNotesAddNoteCoordinatesAreInvalidError",
+    "DocNotesEditContentIsEmptyError",
+    "DocNotesEditError",
+    "DocSetDocumentNotFoundError",
+    "DocSetError",
+    "DocSetInvalidArgumentsError",
+    "DocSetNoParametersWereSentError",
+    "DocSetPermsDocumentNotFoundError",
+    "DocSetPermsError",
+    "DocSetPermsInvalidArgumentsError",
+    "DocTagsAddError",
+    "DocTagsAddError1Error",
+    "DocTagsAddError2Error",
+    "DocTagsAddError3Error",
+    "DocTagsEditDocumentNotFoundError",
+    "DocTagsEditError",
+    "DocTagsEditMaximumTagsReachedError",
+    "DocTagsEditParameterMissingError",
+    "DocTagsGetListError",
+    "DocTagsGetListError1Error",
+    "error_for",
+    "FavesAlbumsGetListError",
+    "FavesAlbumsGetListOwnerIDNotFoundError",
+    "FavesAlbumsGetListUserNotFoundError",
+    "FavesDocsGetListError",
+    "FavesDocsGetListOwnerIDNotFoundError",
+    "FavesDocsGetListUserNotFoundError",
+    "FolderAlbumsAddAlbumsNotFoundError",
+    "FolderAlbumsAddError",
+    "FolderAlbumsAddFolderLimitReachedError",
+    "FolderAlbumsAddFolderNotFoundError",
+    "FolderGetError",
+    "FolderGetError1Error",
+    "FolderGetListError",
+    "FolderGetListUserNotFoundError",
+    "FolderOrderListError",
+    "FolderOrderListFolderSNotFoundError",
+    "GroupDocsAddDocumentsNotFoundError",
+    "GroupDocsAddError",
+    "GroupDocsAddGroupClosedOrLimitReachedError",
+    "GroupDocsAddGroupNotFoundError",
+    "GroupDocsAddQuotaLimitReachedError",
+    "GroupDocsGetListError",
+    "GroupDocsGetListGroupNotFoundError",
+    "GroupDocsGetListUserNotFoundError",
+    "GroupDocsRemoveDocumentsNotFoundError",
+    "GroupDocsRemoveError",
+    "GroupDocsRemoveGroupNotFoundError",
+    "GroupGetError",
+    "GroupGetError1Error",
+    "GroupGetListError",
+    "GroupGetListUserNotFoundError",
+    "GroupSearchError",
+    "GroupSearchSearchTextQueryIsEmptyError",
+    "InsufficientPermissionsError",
+    "InvalidFormatError",
+    "InvalidResponseError",
+    "InvalidSoapEnvelopeError",
+    "InvalidXmlRpcEnvelopeError",
+    "IpernityError",
+    "IpNotAllowedError",
+    "MaintenanceError",
+    "METHOD_ERRORS",
+    "MethodError",
+    "MethodNotFoundError",
+    "NetworkAutocompleteError",
+    "NetworkAutocompleteQueryEmptyOrInvalidError",
+    "NetworkGetListError",
+    "NetworkGetListUserNotFoundError",
+    "OAuthClockSkewError",
+    "OAuthError",
+    "OAuthNonceInvalidError",
+    "OAuthParametersMissingError",
+    "OAuthSignatureMethodError",
+    "OAuthTimestampInvalidError",
+    "OAuthVersionError",
+    "PermissionDeniedError",
+    "PostCommentsDeleteCommentIsTooOldAndCannotBeDeletedError",
+    "PostCommentsDeleteCommentNotFoundError",
+    "PostCommentsDeleteError",
+    "PostGetError",
+    "PostGetError1Error",
+    "PostGetFavesError",
+    "PostGetFavesError1Error",
+    "PostRequiredError",
+    "PostSetError",
+    "PostSetError1Error",
+    "PostSetError2Error",
+    "PostSetError3Error",
+    "ProtocolError",
+    "QuotaError",
+    "RequestError",
+    "RequestTimeoutError",
+    "ServiceError",
+    "ServiceGeneralError",
+    "ServiceUnavailableError",
+    "SignatureInvalidError",
+    "SignatureMissingError",
+    "TagsDocsGetListError",
+    "TagsDocsGetListError1Error",
+    "TagsDocsGetListError2Error",
+    "TagsUserGetListError",
+    "TagsUserGetListError1Error",
+    "TagsUserGetPopularError",
+    "TagsUserGetPopularUserNotFoundError",
+    "TestEchoError",
+    "TestEchoNothingWasSentError",
+    "TokenInvalidError",
+    "TokenMissingError",
+    "TransportError",
+    "UnknownApiError",
+    "UploadCheckTicketsError",
+    "UploadCheckTicketsError1Error",
+    "UploadFileError",
+    "UploadFileError3Error",
+    "UploadFileFileIsMissingOrEmptyError",
+    "UploadFileFileSizeExceededLimitsError",
+    "UploadReplaceDocumentNotFoundError",
+    "UploadReplaceError",
+    "UploadReplaceFileIsMissingOrEmptyError",
+    "UploadReplaceFileMediaTypeDiffersFromTheExistingFileError",
+    "UploadReplaceFileSizeExeededLimitsError",
+    "UploadReplacePROAccountFeatureError",
+    "UploadReplaceUserExeededUploadLimitsError",
+    "UserGetError",
+    "UserGetUserNotFoundError",
+    "ValidationError",
+]
 
 
 class IpernityError(Exception):
@@ -63,6 +420,7 @@ class ApiError(IpernityError):
 
     code: int = 0
     label: ClassVar[str] = "Unknown error"
+    default_message: ClassVar[str] = ""
     category: ClassVar[str] = "unknown"
     retryable: ClassVar[bool] = False
 
@@ -141,6 +499,7 @@ class ApiKeyMissingError(AuthError):
 
     code = 100
     label = "API Key is missing"
+    default_message = "Please add the api_key parameter to this request."
 
 
 class ApiKeyInvalidError(AuthError):
@@ -148,6 +507,7 @@ class ApiKeyInvalidError(AuthError):
 
     code = 101
     label = "API Key is invalid"
+    default_message = "This API key is invalid or disabled."
 
 
 class InvalidFormatError(RequestError):
@@ -155,6 +515,7 @@ class InvalidFormatError(RequestError):
 
     code = 102
     label = "Invalid format"
+    default_message = "The requested format is invalid. Valid formats are : json, xml, php."
 
 
 class MethodNotFoundError(RequestError):
@@ -162,6 +523,7 @@ class MethodNotFoundError(RequestError):
 
     code = 103
     label = "Method not found"
+    default_message = "The requested method is invalid or missing."
 
 
 class SignatureMissingError(AuthError):
@@ -169,6 +531,7 @@ class SignatureMissingError(AuthError):
 
     code = 104
     label = "Signature missing"
+    default_message = "The query signature is missing."
 
 
 class SignatureInvalidError(AuthError):
@@ -176,6 +539,7 @@ class SignatureInvalidError(AuthError):
 
     code = 105
     label = "Signature is invalid"
+    default_message = "The query signature is invalid."
 
 
 class TokenMissingError(AuthError):
@@ -183,6 +547,7 @@ class TokenMissingError(AuthError):
 
     code = 106
     label = "Token missing"
+    default_message = "User is not logged. The authentication token is missing."
 
 
 class TokenInvalidError(AuthError):
@@ -190,6 +555,7 @@ class TokenInvalidError(AuthError):
 
     code = 107
     label = "Token invalid"
+    default_message = "The authentication token is invalid."
 
 
 class AccountClosedError(PermissionDeniedError):
@@ -197,6 +563,7 @@ class AccountClosedError(PermissionDeniedError):
 
     code = 108
     label = "Account closed"
+    default_message = "The user account is closed or suspended."
 
 
 class ActionBlockedError(PermissionDeniedError):
@@ -204,6 +571,7 @@ class ActionBlockedError(PermissionDeniedError):
 
     code = 109
     label = "Action blocked"
+    default_message = "This action is blocked because of a member or a group blocklist restriction"
 
 
 class InsufficientPermissionsError(PermissionDeniedError):
@@ -211,6 +579,7 @@ class InsufficientPermissionsError(PermissionDeniedError):
 
     code = 110
     label = "Insufficient permissions"
+    default_message = "Insufficient permissions for this method."
 
 
 class IpNotAllowedError(PermissionDeniedError):
@@ -218,6 +587,7 @@ class IpNotAllowedError(PermissionDeniedError):
 
     code = 111
     label = "IP not allowed"
+    default_message = "The request came from a remote address not allowed by this application."
 
 
 class ApplicationQuotaError(QuotaError):
@@ -225,6 +595,7 @@ class ApplicationQuotaError(QuotaError):
 
     code = 112
     label = "Application Quota Error"
+    default_message = "The application has reached its requests quota."
 
 
 class ClientIpQuotaError(QuotaError):
@@ -232,6 +603,7 @@ class ClientIpQuotaError(QuotaError):
 
     code = 113
     label = "Client IP Quota Error"
+    default_message = "The client IP has reached a limit. Limits are based on requests per seconds, minutes, hours, ..."
     retryable = True
 
 
@@ -240,6 +612,7 @@ class PostRequiredError(RequestError):
 
     code = 120
     label = "HTTP POST required"
+    default_message = "This API method must be called using HTTP POST."
 
 
 class InvalidSoapEnvelopeError(ProtocolError):
@@ -247,6 +620,7 @@ class InvalidSoapEnvelopeError(ProtocolError):
 
     code = 121
     label = "Invalid SOAP envelope"
+    default_message = "The SOAP envelope could not be parsed."
 
 
 class InvalidXmlRpcEnvelopeError(ProtocolError):
@@ -254,6 +628,7 @@ class InvalidXmlRpcEnvelopeError(ProtocolError):
 
     code = 122
     label = "Invalid XML-RPC envelope"
+    default_message = "The XML-RPC envelope could not be parsed."
 
 
 class OAuthVersionError(OAuthError):
@@ -261,6 +636,7 @@ class OAuthVersionError(OAuthError):
 
     code = 130
     label = "OAuth protocol version unsupported"
+    default_message = "We only support OAuth version 1.1 and 1.1a"
 
 
 class OAuthParametersMissingError(OAuthError):
@@ -268,6 +644,7 @@ class OAuthParametersMissingError(OAuthError):
 
     code = 131
     label = "OAuth parameters are missing"
+    default_message = "Some of the OAuth parameters were not sent: %s%"
 
 
 class OAuthClockSkewError(OAuthError):
@@ -275,6 +652,7 @@ class OAuthClockSkewError(OAuthError):
 
     code = 132
     label = "OAuth Clock skew"
+    default_message = "The timestamp sent is out of ranges. Please check your computer clock is not skewed."
 
 
 class OAuthNonceInvalidError(OAuthError):
@@ -282,6 +660,7 @@ class OAuthNonceInvalidError(OAuthError):
 
     code = 133
     label = "OAuth Nonce is invalid"
+    default_message = "The OAuth Nonce parameter cannot be used twice."
 
 
 class OAuthTimestampInvalidError(OAuthError):
@@ -289,6 +668,9 @@ class OAuthTimestampInvalidError(OAuthError):
 
     code = 134
     label = "OAuth Timestamp is invalid"
+    default_message = (
+        "The OAuth Timestamp parameter is out of ranges (clock skew) or inferior to the previous timestamp sent."
+    )
 
 
 class OAuthSignatureMethodError(OAuthError):
@@ -296,6 +678,7 @@ class OAuthSignatureMethodError(OAuthError):
 
     code = 135
     label = "OAuth Signature method unsupported"
+    default_message = "The OAuth Signature must be either MD5, HMAC_SHA1 or PLAINTEXT over HTTPS."
 
 
 class ServiceGeneralError(ServiceError):
@@ -303,6 +686,7 @@ class ServiceGeneralError(ServiceError):
 
     code = 500
     label = "Service error"
+    default_message = "Service general error."
     retryable = True
 
 
@@ -311,6 +695,7 @@ class MaintenanceError(ServiceError):
 
     code = 501
     label = "Maintenance mode"
+    default_message = "Service under temporarily maintenance. Thank you for your kind understanding."
     retryable = True
 
 
@@ -319,1018 +704,8 @@ class ServiceUnavailableError(ServiceError):
 
     code = 503
     label = "Service unavailable"
+    default_message = "The service is temporarily unavailable. Please try again in a few minutes."
     retryable = True
-
-
-class AlbumCreateError(MethodError):
-    """Errors of album.create."""
-
-    method_name = "album.create"
-
-
-class AlbumCreateTitleIsMissingError(AlbumCreateError):
-    """1: Title is missing"""
-
-    code = 1
-    label = "Title is missing"
-
-
-class AlbumCreateCoverNotFoundError(AlbumCreateError):
-    """2: Cover not found"""
-
-    code = 2
-    label = "Cover not found"
-
-
-class AlbumCreateCanNotUseThisCoverError(AlbumCreateError):
-    """3: Can not use this cover"""
-
-    code = 3
-    label = "Can not use this cover"
-
-
-class AlbumCreateCanTCreateAnyMoreAlbumsError(AlbumCreateError):
-    """4: Can't create any more albums"""
-
-    code = 4
-    label = "Can't create any more albums"
-
-
-class AlbumDocsGetListError(MethodError):
-    """Errors of album.docs.getList."""
-
-    method_name = "album.docs.getList"
-
-
-class AlbumDocsGetListError1Error(AlbumDocsGetListError):
-    """1: The album ID is invalid or insufficient permissions to view this album."""
-
-    code = 1
-    label = "label unknown"
-
-
-class AlbumDocsRemoveError(MethodError):
-    """Errors of album.docs.remove."""
-
-    method_name = "album.docs.remove"
-
-
-class AlbumDocsRemoveAlbumNotFoundError(AlbumDocsRemoveError):
-    """1: Album not found"""
-
-    code = 1
-    label = "Album not found"
-
-
-class AlbumDocsRemoveDocumentNotFoundError(AlbumDocsRemoveError):
-    """2: Document not found"""
-
-    code = 2
-    label = "Document not found"
-
-
-class AlbumDocsSetListError(MethodError):
-    """Errors of album.docs.setList."""
-
-    method_name = "album.docs.setList"
-
-
-class AlbumDocsSetListAlbumNotFoundError(AlbumDocsSetListError):
-    """1: Album not found"""
-
-    code = 1
-    label = "Album not found"
-
-
-class AlbumDocsSetListDocumentsNotFoundError(AlbumDocsSetListError):
-    """2: Documents not found"""
-
-    code = 2
-    label = "Documents not found"
-
-
-class AlbumDocsSetListCoverDocumentNotFoundError(AlbumDocsSetListError):
-    """3: Cover document not found"""
-
-    code = 3
-    label = "Cover document not found"
-
-
-class AlbumDocsSetListAlbumLimitReachedError(AlbumDocsSetListError):
-    """4: Album limit reached"""
-
-    code = 4
-    label = "Album limit reached"
-
-
-class AlbumEditError(MethodError):
-    """Errors of album.edit."""
-
-    method_name = "album.edit"
-
-
-class AlbumEditAlbumNotFoundError(AlbumEditError):
-    """1: Album not found"""
-
-    code = 1
-    label = "Album not found"
-
-
-class AlbumEditCoverNotFoundError(AlbumEditError):
-    """2: Cover not found"""
-
-    code = 2
-    label = "Cover not found"
-
-
-class AlbumEditTitleIsEmptyError(AlbumEditError):
-    """3: Title is empty"""
-
-    code = 3
-    label = "Title is empty"
-
-
-class AlbumEditNoParametersWereSentError(AlbumEditError):
-    """4: No parameters were sent"""
-
-    code = 4
-    label = "No parameters were sent"
-
-
-class AlbumGetError(MethodError):
-    """Errors of album.get."""
-
-    method_name = "album.get"
-
-
-class AlbumGetAlbumNotFoundError(AlbumGetError):
-    """1: Album not found"""
-
-    code = 1
-    label = "Album not found"
-
-
-class AlbumGetListError(MethodError):
-    """Errors of album.getList."""
-
-    method_name = "album.getList"
-
-
-class AlbumGetListUserNotFoundError(AlbumGetListError):
-    """1: User not found"""
-
-    code = 1
-    label = "User not found"
-
-
-class AlbumSetPermsError(MethodError):
-    """Errors of album.setPerms."""
-
-    method_name = "album.setPerms"
-
-
-class AlbumSetPermsError1Error(AlbumSetPermsError):
-    """1: The album ID is invalid or insufficient permissions to view this album."""
-
-    code = 1
-    label = "label unknown"
-
-
-class AlbumSetPermsError2Error(AlbumSetPermsError):
-    """2: One or many required arguments were not sent or have an invalid value."""
-
-    code = 2
-    label = "label unknown"
-
-
-class AuthGetTokenError(MethodError):
-    """Errors of auth.getToken."""
-
-    method_name = "auth.getToken"
-
-
-class AuthGetTokenError1Error(AuthGetTokenError):
-    """1: The frob is missing"""
-
-    code = 1
-    label = "label unknown"
-
-
-class AuthGetTokenError2Error(AuthGetTokenError):
-    """2: The passed frob is either invalid or already used"""
-
-    code = 2
-    label = "label unknown"
-
-
-class DocCheckMD5Error(MethodError):
-    """Errors of doc.checkMD5."""
-
-    method_name = "doc.checkMD5"
-
-
-class DocCheckMD5DocumentNotFoundError(DocCheckMD5Error):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocCommentsAddError(MethodError):
-    """Errors of doc.comments.add."""
-
-    method_name = "doc.comments.add"
-
-
-class DocCommentsAddDocumentNotFoundError(DocCommentsAddError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocCommentsAddCommentTextIsEmptyError(DocCommentsAddError):
-    """2: Comment text is empty"""
-
-    code = 2
-    label = "Comment text is empty"
-
-
-class DocCommentsAddNoPermissionToCommentError(DocCommentsAddError):
-    """3: No permission to comment"""
-
-    code = 3
-    label = "No permission to comment"
-
-
-class DocCommentsAddCommentsLimitReachedError(DocCommentsAddError):
-    """4: Comments limit reached"""
-
-    code = 4
-    label = "Comments limit reached"
-
-
-class DocCommentsGetListError(MethodError):
-    """Errors of doc.comments.getList."""
-
-    method_name = "doc.comments.getList"
-
-
-class DocCommentsGetListDocumentNotFoundError(DocCommentsGetListError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocDeleteError(MethodError):
-    """Errors of doc.delete."""
-
-    method_name = "doc.delete"
-
-
-class DocDeleteError1Error(DocDeleteError):
-    """1: The document ID is invalid or insufficient permissions to view this doc."""
-
-    code = 1
-    label = "label unknown"
-
-
-class DocGetError(MethodError):
-    """Errors of doc.get."""
-
-    method_name = "doc.get"
-
-
-class DocGetDocumentNotFoundError(DocGetError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocGetContainersError(MethodError):
-    """Errors of doc.getContainers."""
-
-    method_name = "doc.getContainers"
-
-
-class DocGetContainersDocumentNotFoundError(DocGetContainersError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocGetExifError(MethodError):
-    """Errors of doc.getExif."""
-
-    method_name = "doc.getExif"
-
-
-class DocGetExifError1Error(DocGetExifError):
-    """1: The document ID is invalid or insufficient permissions to view this doc."""
-
-    code = 1
-    label = "label unknown"
-
-
-class DocGetFavesError(MethodError):
-    """Errors of doc.getFaves."""
-
-    method_name = "doc.getFaves"
-
-
-class DocGetFavesDocumentNotFoundError(DocGetFavesError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocGetListError(MethodError):
-    """Errors of doc.getList."""
-
-    method_name = "doc.getList"
-
-
-class DocGetListError1Error(DocGetListError):
-    """1: The user ID is either invalid or the account is closed/suspended."""
-
-    code = 1
-    label = "label unknown"
-
-
-class DocGetMediasError(MethodError):
-    """Errors of doc.getMedias."""
-
-    method_name = "doc.getMedias"
-
-
-class DocGetMediasError1Error(DocGetMediasError):
-    """1: The document ID is invalid or insufficient permissions to view this doc."""
-
-    code = 1
-    label = "label unknown"
-
-
-class DocGetPermsError(MethodError):
-    """Errors of doc.getPerms."""
-
-    method_name = "doc.getPerms"
-
-
-class DocGetPermsDocumentNotFoundError(DocGetPermsError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocNotesAddError(MethodError):
-    """Errors of doc.notes.add."""
-
-    method_name = "doc.notes.add"
-
-
-class DocNotesAddDocumentNotFoundError(DocNotesAddError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocNotesAddContentIsEmptyError(DocNotesAddError):
-    """2: Content is empty"""
-
-    code = 2
-    label = "Content is empty"
-
-
-class DocNotesAddMemberIDNotFoundError(DocNotesAddError):
-    """3: Member ID not found"""
-
-    code = 3
-    label = "Member ID not found"
-
-
-class DocNotesAddNoteCoordinatesAreInvalidError(DocNotesAddError):
-    """4: Note coordinates are invalid"""
-
-    code = 4
-    label = "Note coordinates are invalid"
-
-
-class DocNotesAddMaximumOfNotesReachedError(DocNotesAddError):
-    """5: Maximum of notes reached"""
-
-    code = 5
-    label = "Maximum of notes reached"
-
-
-class DocNotesEditError(MethodError):
-    """Errors of doc.notes.edit."""
-
-    method_name = "doc.notes.edit"
-
-
-class DocNotesEditContentIsEmptyError(DocNotesEditError):
-    """2: Content is empty"""
-
-    code = 2
-    label = "Content is empty"
-
-
-class DocSetError(MethodError):
-    """Errors of doc.set."""
-
-    method_name = "doc.set"
-
-
-class DocSetDocumentNotFoundError(DocSetError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocSetNoParametersWereSentError(DocSetError):
-    """2: No parameters were sent"""
-
-    code = 2
-    label = "No parameters were sent"
-
-
-class DocSetInvalidArgumentsError(DocSetError):
-    """3: Invalid arguments"""
-
-    code = 3
-    label = "Invalid arguments"
-
-
-class DocSetPermsError(MethodError):
-    """Errors of doc.setPerms."""
-
-    method_name = "doc.setPerms"
-
-
-class DocSetPermsDocumentNotFoundError(DocSetPermsError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocSetPermsInvalidArgumentsError(DocSetPermsError):
-    """2: Invalid arguments"""
-
-    code = 2
-    label = "Invalid arguments"
-
-
-class DocTagsAddError(MethodError):
-    """Errors of doc.tags.add."""
-
-    method_name = "doc.tags.add"
-
-
-class DocTagsAddError1Error(DocTagsAddError):
-    """1: The document ID is invalid or insufficient permissions to view this doc."""
-
-    code = 1
-    label = "label unknown"
-
-
-class DocTagsAddError2Error(DocTagsAddError):
-    """2: None of the keywords or members parameters where sent."""
-
-    code = 2
-    label = "label unknown"
-
-
-class DocTagsAddError3Error(DocTagsAddError):
-    """3: The maximum number of tags has been reached for this document, or the actual number of tags + the ones added is over the limit. Getting this error means none of the tags have been added."""
-
-    code = 3
-    label = "label unknown"
-
-
-class DocTagsEditError(MethodError):
-    """Errors of doc.tags.edit."""
-
-    method_name = "doc.tags.edit"
-
-
-class DocTagsEditDocumentNotFoundError(DocTagsEditError):
-    """1: Document not found"""
-
-    code = 1
-    label = "Document not found"
-
-
-class DocTagsEditParameterMissingError(DocTagsEditError):
-    """2: Parameter missing"""
-
-    code = 2
-    label = "Parameter missing"
-
-
-class DocTagsEditMaximumTagsReachedError(DocTagsEditError):
-    """3: Maximum tags reached"""
-
-    code = 3
-    label = "Maximum tags reached"
-
-
-class DocTagsGetListError(MethodError):
-    """Errors of doc.tags.getList."""
-
-    method_name = "doc.tags.getList"
-
-
-class DocTagsGetListError1Error(DocTagsGetListError):
-    """1: The document ID is invalid or insufficient permissions to view this doc."""
-
-    code = 1
-    label = "label unknown"
-
-
-class FavesAlbumsGetListError(MethodError):
-    """Errors of faves.albums.getList."""
-
-    method_name = "faves.albums.getList"
-
-
-class FavesAlbumsGetListUserNotFoundError(FavesAlbumsGetListError):
-    """1: User not found"""
-
-    code = 1
-    label = "User not found"
-
-
-class FavesAlbumsGetListOwnerIDNotFoundError(FavesAlbumsGetListError):
-    """2: Owner ID Not found"""
-
-    code = 2
-    label = "Owner ID Not found"
-
-
-class FavesDocsGetListError(MethodError):
-    """Errors of faves.docs.getList."""
-
-    method_name = "faves.docs.getList"
-
-
-class FavesDocsGetListUserNotFoundError(FavesDocsGetListError):
-    """1: User not found"""
-
-    code = 1
-    label = "User not found"
-
-
-class FavesDocsGetListOwnerIDNotFoundError(FavesDocsGetListError):
-    """2: Owner ID Not found"""
-
-    code = 2
-    label = "Owner ID Not found"
-
-
-class FolderAlbumsAddError(MethodError):
-    """Errors of folder.albums.add."""
-
-    method_name = "folder.albums.add"
-
-
-class FolderAlbumsAddFolderNotFoundError(FolderAlbumsAddError):
-    """1: Folder not found"""
-
-    code = 1
-    label = "Folder not found"
-
-
-class FolderAlbumsAddAlbumsNotFoundError(FolderAlbumsAddError):
-    """2: Albums not found"""
-
-    code = 2
-    label = "Albums not found"
-
-
-class FolderAlbumsAddFolderLimitReachedError(FolderAlbumsAddError):
-    """3: Folder limit reached"""
-
-    code = 3
-    label = "Folder limit reached"
-
-
-class FolderGetError(MethodError):
-    """Errors of folder.get."""
-
-    method_name = "folder.get"
-
-
-class FolderGetError1Error(FolderGetError):
-    """1: The folder ID is invalid or insufficient permissions to view this folder."""
-
-    code = 1
-    label = "label unknown"
-
-
-class FolderGetListError(MethodError):
-    """Errors of folder.getList."""
-
-    method_name = "folder.getList"
-
-
-class FolderGetListUserNotFoundError(FolderGetListError):
-    """1: User not found"""
-
-    code = 1
-    label = "User not found"
-
-
-class FolderOrderListError(MethodError):
-    """Errors of folder.orderList."""
-
-    method_name = "folder.orderList"
-
-
-class FolderOrderListFolderSNotFoundError(FolderOrderListError):
-    """1: folder(s) not found"""
-
-    code = 1
-    label = "folder(s) not found"
-
-
-class GroupDocsAddError(MethodError):
-    """Errors of group.docs.add."""
-
-    method_name = "group.docs.add"
-
-
-class GroupDocsAddGroupNotFoundError(GroupDocsAddError):
-    """1: Group not found"""
-
-    code = 1
-    label = "Group not found"
-
-
-class GroupDocsAddDocumentsNotFoundError(GroupDocsAddError):
-    """2: Documents not found"""
-
-    code = 2
-    label = "Documents not found"
-
-
-class GroupDocsAddQuotaLimitReachedError(GroupDocsAddError):
-    """3: Quota limit reached"""
-
-    code = 3
-    label = "Quota limit reached"
-
-
-class GroupDocsAddGroupClosedOrLimitReachedError(GroupDocsAddError):
-    """4: Group closed or limit reached"""
-
-    code = 4
-    label = "Group closed or limit reached"
-
-
-class GroupDocsGetListError(MethodError):
-    """Errors of group.docs.getList."""
-
-    method_name = "group.docs.getList"
-
-
-class GroupDocsGetListGroupNotFoundError(GroupDocsGetListError):
-    """1: Group not found"""
-
-    code = 1
-    label = "Group not found"
-
-
-class GroupDocsGetListUserNotFoundError(GroupDocsGetListError):
-    """2: User not found"""
-
-    code = 2
-    label = "User not found"
-
-
-class GroupDocsRemoveError(MethodError):
-    """Errors of group.docs.remove."""
-
-    method_name = "group.docs.remove"
-
-
-class GroupDocsRemoveGroupNotFoundError(GroupDocsRemoveError):
-    """1: Group not found"""
-
-    code = 1
-    label = "Group not found"
-
-
-class GroupDocsRemoveDocumentsNotFoundError(GroupDocsRemoveError):
-    """2: Documents not found"""
-
-    code = 2
-    label = "Documents not found"
-
-
-class GroupGetError(MethodError):
-    """Errors of group.get."""
-
-    method_name = "group.get"
-
-
-class GroupGetError1Error(GroupGetError):
-    """1: The group ID is invalid or insufficient permissions to view this group."""
-
-    code = 1
-    label = "label unknown"
-
-
-class GroupGetListError(MethodError):
-    """Errors of group.getList."""
-
-    method_name = "group.getList"
-
-
-class GroupGetListUserNotFoundError(GroupGetListError):
-    """1: User not found"""
-
-    code = 1
-    label = "User not found"
-
-
-class GroupSearchError(MethodError):
-    """Errors of group.search."""
-
-    method_name = "group.search"
-
-
-class GroupSearchSearchTextQueryIsEmptyError(GroupSearchError):
-    """1: Search text query is empty"""
-
-    code = 1
-    label = "Search text query is empty"
-
-
-class NetworkAutocompleteError(MethodError):
-    """Errors of network.autocomplete."""
-
-    method_name = "network.autocomplete"
-
-
-class NetworkAutocompleteQueryEmptyOrInvalidError(NetworkAutocompleteError):
-    """1: Query empty or invalid"""
-
-    code = 1
-    label = "Query empty or invalid"
-
-
-class NetworkGetListError(MethodError):
-    """Errors of network.getList."""
-
-    method_name = "network.getList"
-
-
-class NetworkGetListUserNotFoundError(NetworkGetListError):
-    """1: User not found"""
-
-    code = 1
-    label = "User not found"
-
-
-class PostCommentsDeleteError(MethodError):
-    """Errors of post.comments.delete."""
-
-    method_name = "post.comments.delete"
-
-
-class PostCommentsDeleteCommentNotFoundError(PostCommentsDeleteError):
-    """1: Comment not found"""
-
-    code = 1
-    label = "Comment not found"
-
-
-class PostCommentsDeleteCommentIsTooOldAndCannotBeDeletedError(PostCommentsDeleteError):
-    """3: Comment is too old and cannot be deleted"""
-
-    code = 3
-    label = "Comment is too old and cannot be deleted"
-
-
-class PostGetError(MethodError):
-    """Errors of post.get."""
-
-    method_name = "post.get"
-
-
-class PostGetError1Error(PostGetError):
-    """1: The post ID is invalid or insufficient permissions to view this post."""
-
-    code = 1
-    label = "label unknown"
-
-
-class PostGetFavesError(MethodError):
-    """Errors of post.getFaves."""
-
-    method_name = "post.getFaves"
-
-
-class PostGetFavesError1Error(PostGetFavesError):
-    """1: The post ID is invalid or insufficient permissions to view this post."""
-
-    code = 1
-    label = "label unknown"
-
-
-class PostSetError(MethodError):
-    """Errors of post.set."""
-
-    method_name = "post.set"
-
-
-class PostSetError1Error(PostSetError):
-    """1: The post ID is invalid or insufficient permissions to view this post."""
-
-    code = 1
-    label = "label unknown"
-
-
-class PostSetError2Error(PostSetError):
-    """2: At least one the title or the content parameter is needed."""
-
-    code = 2
-    label = "label unknown"
-
-
-class PostSetError3Error(PostSetError):
-    """3: Some additional argument values (privacy, license,...) are out of authorized bounds."""
-
-    code = 3
-    label = "label unknown"
-
-
-class TagsDocsGetListError(MethodError):
-    """Errors of tags.docs.getList."""
-
-    method_name = "tags.docs.getList"
-
-
-class TagsDocsGetListError1Error(TagsDocsGetListError):
-    """1: The given tag was not found"""
-
-    code = 1
-    label = "label unknown"
-
-
-class TagsDocsGetListError2Error(TagsDocsGetListError):
-    """2: The user ID is either invalid or the account is closed/suspended."""
-
-    code = 2
-    label = "label unknown"
-
-
-class TagsUserGetListError(MethodError):
-    """Errors of tags.user.getList."""
-
-    method_name = "tags.user.getList"
-
-
-class TagsUserGetListError1Error(TagsUserGetListError):
-    """1: The user ID is either invalid or the account is closed/suspended."""
-
-    code = 1
-    label = "label unknown"
-
-
-class TagsUserGetPopularError(MethodError):
-    """Errors of tags.user.getPopular."""
-
-    method_name = "tags.user.getPopular"
-
-
-class TagsUserGetPopularUserNotFoundError(TagsUserGetPopularError):
-    """1: User not found"""
-
-    code = 1
-    label = "User not found"
-
-
-class TestEchoError(MethodError):
-    """Errors of test.echo."""
-
-    method_name = "test.echo"
-
-
-class TestEchoNothingWasSentError(TestEchoError):
-    """1: Nothing was sent"""
-
-    code = 1
-    label = "Nothing was sent"
-
-
-class UploadCheckTicketsError(MethodError):
-    """Errors of upload.checkTickets."""
-
-    method_name = "upload.checkTickets"
-
-
-class UploadCheckTicketsError1Error(UploadCheckTicketsError):
-    """1: Some or all the tickets sent were not found."""
-
-    code = 1
-    label = "label unknown"
-
-
-class UploadFileError(MethodError):
-    """Errors of upload.file."""
-
-    method_name = "upload.file"
-
-
-class UploadFileFileIsMissingOrEmptyError(UploadFileError):
-    """1: File is missing or empty"""
-
-    code = 1
-    label = "File is missing or empty"
-
-
-class UploadFileFileSizeExceededLimitsError(UploadFileError):
-    """2: File size exceeded limits"""
-
-    code = 2
-    label = "File size exceeded limits"
-
-
-class UploadFileError3Error(UploadFileError):
-    """3: We could not accept this file because it'"""
-
-    code = 3
-    label = "label unknown"
-
-
-class UploadReplaceError(MethodError):
-    """Errors of upload.replace."""
-
-    method_name = "upload.replace"
-
-
-class UploadReplaceFileIsMissingOrEmptyError(UploadReplaceError):
-    """1: File is missing or empty"""
-
-    code = 1
-    label = "File is missing or empty"
-
-
-class UploadReplaceFileSizeExeededLimitsError(UploadReplaceError):
-    """2: File size exeeded limits"""
-
-    code = 2
-    label = "File size exeeded limits"
-
-
-class UploadReplaceUserExeededUploadLimitsError(UploadReplaceError):
-    """3: User exeeded upload limits"""
-
-    code = 3
-    label = "User exeeded upload limits"
-
-
-class UploadReplaceDocumentNotFoundError(UploadReplaceError):
-    """4: Document not found"""
-
-    code = 4
-    label = "Document not found"
-
-
-class UploadReplaceFileMediaTypeDiffersFromTheExistingFileError(UploadReplaceError):
-    """5: File media type differs from the existing file"""
-
-    code = 5
-    label = "File media type differs from the existing file"
-
-
-class UploadReplacePROAccountFeatureError(UploadReplaceError):
-    """6: PRO account feature"""
-
-    code = 6
-    label = "PRO account feature"
-
-
-class UserGetError(MethodError):
-    """Errors of user.get."""
-
-    method_name = "user.get"
-
-
-class UserGetUserNotFoundError(UserGetError):
-    """1: User not found"""
-
-    code = 1
-    label = "User not found"
 
 
 COMMON_ERRORS: dict[int, type[ApiError]] = {
@@ -1362,110 +737,22 @@ COMMON_ERRORS: dict[int, type[ApiError]] = {
     503: ServiceUnavailableError,
 }
 
-METHOD_ERRORS: dict[tuple[str, int], type[MethodError]] = {
-    ("album.create", 1): AlbumCreateTitleIsMissingError,
-    ("album.create", 2): AlbumCreateCoverNotFoundError,
-    ("album.create", 3): AlbumCreateCanNotUseThisCoverError,
-    ("album.create", 4): AlbumCreateCanTCreateAnyMoreAlbumsError,
-    ("album.docs.getList", 1): AlbumDocsGetListError1Error,
-    ("album.docs.remove", 1): AlbumDocsRemoveAlbumNotFoundError,
-    ("album.docs.remove", 2): AlbumDocsRemoveDocumentNotFoundError,
-    ("album.docs.setList", 1): AlbumDocsSetListAlbumNotFoundError,
-    ("album.docs.setList", 2): AlbumDocsSetListDocumentsNotFoundError,
-    ("album.docs.setList", 3): AlbumDocsSetListCoverDocumentNotFoundError,
-    ("album.docs.setList", 4): AlbumDocsSetListAlbumLimitReachedError,
-    ("album.edit", 1): AlbumEditAlbumNotFoundError,
-    ("album.edit", 2): AlbumEditCoverNotFoundError,
-    ("album.edit", 3): AlbumEditTitleIsEmptyError,
-    ("album.edit", 4): AlbumEditNoParametersWereSentError,
-    ("album.get", 1): AlbumGetAlbumNotFoundError,
-    ("album.getList", 1): AlbumGetListUserNotFoundError,
-    ("album.setPerms", 1): AlbumSetPermsError1Error,
-    ("album.setPerms", 2): AlbumSetPermsError2Error,
-    ("auth.getToken", 1): AuthGetTokenError1Error,
-    ("auth.getToken", 2): AuthGetTokenError2Error,
-    ("doc.checkMD5", 1): DocCheckMD5DocumentNotFoundError,
-    ("doc.comments.add", 1): DocCommentsAddDocumentNotFoundError,
-    ("doc.comments.add", 2): DocCommentsAddCommentTextIsEmptyError,
-    ("doc.comments.add", 3): DocCommentsAddNoPermissionToCommentError,
-    ("doc.comments.add", 4): DocCommentsAddCommentsLimitReachedError,
-    ("doc.comments.getList", 1): DocCommentsGetListDocumentNotFoundError,
-    ("doc.delete", 1): DocDeleteError1Error,
-    ("doc.get", 1): DocGetDocumentNotFoundError,
-    ("doc.getContainers", 1): DocGetContainersDocumentNotFoundError,
-    ("doc.getExif", 1): DocGetExifError1Error,
-    ("doc.getFaves", 1): DocGetFavesDocumentNotFoundError,
-    ("doc.getList", 1): DocGetListError1Error,
-    ("doc.getMedias", 1): DocGetMediasError1Error,
-    ("doc.getPerms", 1): DocGetPermsDocumentNotFoundError,
-    ("doc.notes.add", 1): DocNotesAddDocumentNotFoundError,
-    ("doc.notes.add", 2): DocNotesAddContentIsEmptyError,
-    ("doc.notes.add", 3): DocNotesAddMemberIDNotFoundError,
-    ("doc.notes.add", 4): DocNotesAddNoteCoordinatesAreInvalidError,
-    ("doc.notes.add", 5): DocNotesAddMaximumOfNotesReachedError,
-    ("doc.notes.edit", 2): DocNotesEditContentIsEmptyError,
-    ("doc.set", 1): DocSetDocumentNotFoundError,
-    ("doc.set", 2): DocSetNoParametersWereSentError,
-    ("doc.set", 3): DocSetInvalidArgumentsError,
-    ("doc.setPerms", 1): DocSetPermsDocumentNotFoundError,
-    ("doc.setPerms", 2): DocSetPermsInvalidArgumentsError,
-    ("doc.tags.add", 1): DocTagsAddError1Error,
-    ("doc.tags.add", 2): DocTagsAddError2Error,
-    ("doc.tags.add", 3): DocTagsAddError3Error,
-    ("doc.tags.edit", 1): DocTagsEditDocumentNotFoundError,
-    ("doc.tags.edit", 2): DocTagsEditParameterMissingError,
-    ("doc.tags.edit", 3): DocTagsEditMaximumTagsReachedError,
-    ("doc.tags.getList", 1): DocTagsGetListError1Error,
-    ("faves.albums.getList", 1): FavesAlbumsGetListUserNotFoundError,
-    ("faves.albums.getList", 2): FavesAlbumsGetListOwnerIDNotFoundError,
-    ("faves.docs.getList", 1): FavesDocsGetListUserNotFoundError,
-    ("faves.docs.getList", 2): FavesDocsGetListOwnerIDNotFoundError,
-    ("folder.albums.add", 1): FolderAlbumsAddFolderNotFoundError,
-    ("folder.albums.add", 2): FolderAlbumsAddAlbumsNotFoundError,
-    ("folder.albums.add", 3): FolderAlbumsAddFolderLimitReachedError,
-    ("folder.get", 1): FolderGetError1Error,
-    ("folder.getList", 1): FolderGetListUserNotFoundError,
-    ("folder.orderList", 1): FolderOrderListFolderSNotFoundError,
-    ("group.docs.add", 1): GroupDocsAddGroupNotFoundError,
-    ("group.docs.add", 2): GroupDocsAddDocumentsNotFoundError,
-    ("group.docs.add", 3): GroupDocsAddQuotaLimitReachedError,
-    ("group.docs.add", 4): GroupDocsAddGroupClosedOrLimitReachedError,
-    ("group.docs.getList", 1): GroupDocsGetListGroupNotFoundError,
-    ("group.docs.getList", 2): GroupDocsGetListUserNotFoundError,
-    ("group.docs.remove", 1): GroupDocsRemoveGroupNotFoundError,
-    ("group.docs.remove", 2): GroupDocsRemoveDocumentsNotFoundError,
-    ("group.get", 1): GroupGetError1Error,
-    ("group.getList", 1): GroupGetListUserNotFoundError,
-    ("group.search", 1): GroupSearchSearchTextQueryIsEmptyError,
-    ("network.autocomplete", 1): NetworkAutocompleteQueryEmptyOrInvalidError,
-    ("network.getList", 1): NetworkGetListUserNotFoundError,
-    ("post.comments.delete", 1): PostCommentsDeleteCommentNotFoundError,
-    ("post.comments.delete", 3): PostCommentsDeleteCommentIsTooOldAndCannotBeDeletedError,
-    ("post.get", 1): PostGetError1Error,
-    ("post.getFaves", 1): PostGetFavesError1Error,
-    ("post.set", 1): PostSetError1Error,
-    ("post.set", 2): PostSetError2Error,
-    ("post.set", 3): PostSetError3Error,
-    ("tags.docs.getList", 1): TagsDocsGetListError1Error,
-    ("tags.docs.getList", 2): TagsDocsGetListError2Error,
-    ("tags.user.getList", 1): TagsUserGetListError1Error,
-    ("tags.user.getPopular", 1): TagsUserGetPopularUserNotFoundError,
-    ("test.echo", 1): TestEchoNothingWasSentError,
-    ("upload.checkTickets", 1): UploadCheckTicketsError1Error,
-    ("upload.file", 1): UploadFileFileIsMissingOrEmptyError,
-    ("upload.file", 2): UploadFileFileSizeExceededLimitsError,
-    ("upload.file", 3): UploadFileError3Error,
-    ("upload.replace", 1): UploadReplaceFileIsMissingOrEmptyError,
-    ("upload.replace", 2): UploadReplaceFileSizeExeededLimitsError,
-    ("upload.replace", 3): UploadReplaceUserExeededUploadLimitsError,
-    ("upload.replace", 4): UploadReplaceDocumentNotFoundError,
-    ("upload.replace", 5): UploadReplaceFileMediaTypeDiffersFromTheExistingFileError,
-    ("upload.replace", 6): UploadReplacePROAccountFeatureError,
-    ("user.get", 1): UserGetUserNotFoundError,
-}
-
 
 def error_for(code: int, method: str) -> type[ApiError]:
     """The exception class for ``code`` returned by ``method``."""
-    found = COMMON_ERRORS.get(code) or METHOD_ERRORS.get((method, code))
+    found: type[ApiError] | None = COMMON_ERRORS.get(code)
+    if found is None:
+        from ._method_errors import METHOD_ERRORS
+
+        found = METHOD_ERRORS.get((method, code))
     return found if found is not None else UnknownApiError
+
+
+def __getattr__(name: str) -> Any:
+    """Method errors live in ipernity._method_errors, imported on first use to keep imports fast."""
+    from . import _method_errors
+
+    try:
+        return getattr(_method_errors, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -3226,3 +3226,345 @@ OPERATIONS: dict[str, Operation] = {
     "upload.replace": UPLOAD_REPLACE,
     "user.get": USER_GET,
 }
+
+# Reply elements that are lists even when one item is sent (the JSON format's arrays), by path.
+REPEATED: dict[str, frozenset[str]] = {
+    "album.docs.add": frozenset(
+        {
+            "album/doc",
+        }
+    ),
+    "album.docs.getContext": frozenset(
+        {
+            "prev/doc",
+            "next/doc",
+        }
+    ),
+    "album.docs.getList": frozenset(
+        {
+            "album/docs/doc",
+            "album/docs/doc/thumbs/thumb",
+            "album/docs/doc/medias/media",
+            "album/docs/doc/tags/tag",
+            "album/docs/doc/notes/note",
+        }
+    ),
+    "album.docs.remove": frozenset(
+        {
+            "album/doc",
+        }
+    ),
+    "album.docs.setList": frozenset(
+        {
+            "album/doc",
+        }
+    ),
+    "album.getFaves": frozenset(
+        {
+            "faves/fave",
+        }
+    ),
+    "album.getList": frozenset(
+        {
+            "albums/album",
+        }
+    ),
+    "album.getVisitors": frozenset(
+        {
+            "visits/visit",
+        }
+    ),
+    "api.methods.get": frozenset(
+        {
+            "method/parameters/param",
+            "method/notes/note",
+            "method/errors/error",
+            "method/changelog/log",
+        }
+    ),
+    "api.methods.getList": frozenset(
+        {
+            "methods/method",
+        }
+    ),
+    "doc.albums.add": frozenset(
+        {
+            "doc/album",
+        }
+    ),
+    "doc.checkMD5": frozenset(
+        {
+            "docs/doc",
+        }
+    ),
+    "doc.comments.getList": frozenset(
+        {
+            "comments/comment",
+        }
+    ),
+    "doc.get": frozenset(
+        {
+            "doc/thumbs/thumb",
+            "doc/medias/media",
+            "doc/tags/tag",
+            "doc/notes/note",
+        }
+    ),
+    "doc.getContainers": frozenset(
+        {
+            "albums/album",
+            "groups/group",
+        }
+    ),
+    "doc.getContext": frozenset(
+        {
+            "prev/doc",
+            "next/doc",
+        }
+    ),
+    "doc.getFaves": frozenset(
+        {
+            "faves/fave",
+        }
+    ),
+    "doc.getList": frozenset(
+        {
+            "docs/doc",
+            "docs/doc/thumbs/thumb",
+            "docs/doc/medias/media",
+            "docs/doc/tags/tag",
+            "docs/doc/notes/note",
+        }
+    ),
+    "doc.getMedias": frozenset(
+        {
+            "thumbs/thumb",
+            "medias/media",
+            "players/player",
+        }
+    ),
+    "doc.getVisitors": frozenset(
+        {
+            "visits/visit",
+        }
+    ),
+    "doc.search": frozenset(
+        {
+            "docs/doc",
+            "docs/doc/thumbs/thumb",
+            "docs/doc/medias/media",
+            "docs/doc/tags/tag",
+            "docs/doc/notes/note",
+        }
+    ),
+    "doc.set": frozenset(
+        {
+            "doc/thumbs/thumb",
+            "doc/medias/media",
+            "doc/tags/tag",
+            "doc/notes/note",
+        }
+    ),
+    "doc.tags.add": frozenset(
+        {
+            "tags/tag",
+        }
+    ),
+    "doc.tags.edit": frozenset(
+        {
+            "tags/tag",
+        }
+    ),
+    "doc.tags.getList": frozenset(
+        {
+            "tags/tag",
+        }
+    ),
+    "explore.docs.getPopular": frozenset(
+        {
+            "docs/doc",
+            "docs/doc/thumbs/thumb",
+            "docs/doc/medias/media",
+            "docs/doc/tags/tag",
+            "docs/doc/notes/note",
+        }
+    ),
+    "explore.docs.getRecent": frozenset(
+        {
+            "docs/doc",
+            "docs/doc/thumbs/thumb",
+            "docs/doc/medias/media",
+            "docs/doc/tags/tag",
+            "docs/doc/notes/note",
+        }
+    ),
+    "explore.docs.homepage": frozenset(
+        {
+            "docs/doc",
+            "docs/doc/thumbs/thumb",
+            "docs/doc/medias/media",
+            "docs/doc/tags/tag",
+            "docs/doc/notes/note",
+        }
+    ),
+    "explore.groups.getRandom": frozenset(
+        {
+            "groups/group",
+        }
+    ),
+    "faves.albums.getList": frozenset(
+        {
+            "albums/album",
+        }
+    ),
+    "faves.docs.getList": frozenset(
+        {
+            "docs/doc",
+            "docs/doc/thumbs/thumb",
+            "docs/doc/medias/media",
+            "docs/doc/tags/tag",
+            "docs/doc/notes/note",
+        }
+    ),
+    "folder.albums.add": frozenset(
+        {
+            "folder/album",
+        }
+    ),
+    "folder.albums.getList": frozenset(
+        {
+            "folder/albums/album",
+        }
+    ),
+    "folder.albums.remove": frozenset(
+        {
+            "folder/album",
+        }
+    ),
+    "folder.getList": frozenset(
+        {
+            "folders/folder",
+        }
+    ),
+    "group.docs.add": frozenset(
+        {
+            "group/doc",
+        }
+    ),
+    "group.docs.getContext": frozenset(
+        {
+            "prev/doc",
+            "next/doc",
+        }
+    ),
+    "group.docs.getList": frozenset(
+        {
+            "group/docs/doc",
+            "group/docs/doc/thumbs/thumb",
+            "group/docs/doc/medias/media",
+            "group/docs/doc/tags/tag",
+            "group/docs/doc/notes/note",
+        }
+    ),
+    "group.docs.remove": frozenset(
+        {
+            "group/doc",
+        }
+    ),
+    "group.getList": frozenset(
+        {
+            "groups/group",
+        }
+    ),
+    "group.search": frozenset(
+        {
+            "groups/group",
+        }
+    ),
+    "network.autocomplete": frozenset(
+        {
+            "network/user",
+        }
+    ),
+    "network.docs.getRecent": frozenset(
+        {
+            "docs/doc",
+            "docs/doc/thumbs/thumb",
+            "docs/doc/medias/media",
+            "docs/doc/tags/tag",
+            "docs/doc/notes/note",
+        }
+    ),
+    "network.getList": frozenset(
+        {
+            "network/user",
+        }
+    ),
+    "post.comments.getList": frozenset(
+        {
+            "comments/comment",
+        }
+    ),
+    "post.get": frozenset(
+        {
+            "post/tags/tag",
+        }
+    ),
+    "post.getContext": frozenset(
+        {
+            "prev/post",
+            "next/post",
+        }
+    ),
+    "post.getFaves": frozenset(
+        {
+            "faves/fave",
+        }
+    ),
+    "post.getList": frozenset(
+        {
+            "posts/post",
+            "posts/post/tags/tag",
+        }
+    ),
+    "post.getVisitors": frozenset(
+        {
+            "visits/visit",
+        }
+    ),
+    "post.search": frozenset(
+        {
+            "posts/post",
+            "posts/post/tags/tag",
+        }
+    ),
+    "post.set": frozenset(
+        {
+            "post/tags/tag",
+        }
+    ),
+    "tags.docs.getList": frozenset(
+        {
+            "docs/doc",
+            "docs/doc/thumbs/thumb",
+            "docs/doc/medias/media",
+            "docs/doc/tags/tag",
+            "docs/doc/notes/note",
+        }
+    ),
+    "tags.user.getList": frozenset(
+        {
+            "tags/tag",
+        }
+    ),
+    "tags.user.getPopular": frozenset(
+        {
+            "tags/tag",
+        }
+    ),
+    "upload.checkTickets": frozenset(
+        {
+            "tickets/ticket",
+        }
+    ),
+}

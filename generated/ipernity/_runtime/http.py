@@ -4,8 +4,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import requests
 
@@ -13,8 +12,7 @@ from ..errors import ConnectionFailedError, RequestTimeoutError, TransportError
 from . import files
 
 
-@dataclass(slots=True)
-class HttpRequest:
+class HttpRequest(NamedTuple):
     """What a codec wants sent. ``url`` never holds the query, so it is safe in messages."""
 
     method: str
@@ -22,11 +20,10 @@ class HttpRequest:
     params: dict[str, str] | None = None
     data: dict[str, str] | bytes | None = None
     headers: dict[str, str] | None = None
-    uploads: dict[str, Any] = field(default_factory=dict)
+    uploads: dict[str, Any] = {}
 
 
-@dataclass(slots=True)
-class HttpReply:
+class HttpReply(NamedTuple):
     status: int
     content_type: str
     body: bytes

@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(NamedTuple):
     """A method parameter as the validator and the signer see it."""
 
     name: str
@@ -22,23 +21,37 @@ class Param:
     signed: bool = True
 
 
-@dataclass(frozen=True, slots=True)
 class Operation:
-    """An API method: HTTP verb, authentication, parameters and how to build its reply."""
+    """An API method: HTTP verb, authentication, parameters and how to build its reply.
 
-    name: str
-    post: bool
-    sign: bool
-    token: bool
-    permissions: tuple[tuple[str, str], ...]
-    params: tuple[Param, ...]
-    result: str
-    example: str = ""
-    by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
+    A plain slotted class rather than a dataclass: a hundred of them are built on first use and
+    the dataclasses machinery would add to the import time of the package.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {param.name: param for param in self.params})
+    __slots__ = ("name", "post", "sign", "token", "permissions", "params", "result", "example", "by_name", "has_file")
 
-    @property
-    def has_file(self) -> bool:
-        return any(param.type == "file" for param in self.params)
+    def __init__(
+        self,
+        *,
+        name: str,
+        post: bool,
+        sign: bool,
+        token: bool,
+        permissions: tuple[tuple[str, str], ...],
+        params: tuple[Param, ...],
+        result: str,
+        example: str = "",
+    ) -> None:
+        self.name = name
+        self.post = post
+        self.sign = sign
+        self.token = token
+        self.permissions = permissions
+        self.params = params
+        self.result = result
+        self.example = example
+        self.by_name = {param.name: param for param in params}
+        self.has_file = any(param.type == "file" for param in params)
+
+    def __repr__(self) -> str:
+        return f"Operation({self.name!r})"

@@ -10,12 +10,19 @@ raises InvalidResponseError with the HTTP status and a snippet, never a parser's
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
 
 from ..errors import InvalidResponseError, error_for
-from . import xmltree
+from .http import HttpReply
+
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_API_ROOT = re.compile(rb"^\s*<api[\s/>]")
+_FAULT_CODE = re.compile(r"(\d+)\s*$")
 
 
 def snippet(body: bytes | str, limit: int = 200) -> str:
@@ -29,7 +36,7 @@ def _invalid(reason: str, body: bytes | str, status: int | None, method: str) ->
     return InvalidResponseError(reason, method=method, status=status, snippet=snippet(body))
 
 
-def _raise_api_error(api: dict[str, Any], method: str, status: int | None) -> None:
+def _raise_api_error(api: dict[str, Any], method: str, status: int | None) -> NoReturn:
     code_text = str(api.get("code", "")).strip()
     try:
         code = int(code_text)
@@ -37,6 +44,16 @@ def _raise_api_error(api: dict[str, Any], method: str, status: int | None) -> No
         code = 0
     message = str(api.get("message") or "")
     raise error_for(code, method)(message, code=code, method=method, http_status=status)
+
+
+def raise_fault(code: str, message: str, method: str, status: int | None) -> NoReturn:
+    """A SOAP or XML-RPC fault as the same ApiError a REST error body gives.
+
+    ``code`` is the fault code as sent: ``105``, ``ipernity.error.105`` or ``s:ipernity.error.105``;
+    one without a number becomes UnknownApiError.
+    """
+    match = _FAULT_CODE.search(code)
+    _raise_api_error({"code": match.group(1) if match else "", "message": message}, method, status)
 
 
 def check_status(children: dict[str, Any], body: bytes | str, status: int | None, method: str) -> dict[str, Any]:
@@ -60,20 +77,30 @@ def decode_json(body: bytes | str, status: int | None, method: str) -> dict[str,
     return check_status(data, body, status, method)
 
 
+def parse_xml(body: bytes | str, status: int | None, method: str) -> etree._Element:
+    """The root of an XML body (reply or envelope) read by the safe parser, or InvalidResponseError."""
+    from lxml import etree  # imported here: JSON-only clients never load lxml
+
+    from . import xmltree
+
+    try:
+        return xmltree.parse(body)
+    except etree.XMLSyntaxError:
+        raise _invalid("the reply is not well-formed XML", body, status, method) from None
+
+
 def decode_xml(body: bytes | str, status: int | None, method: str, *, wrapped: bool = True) -> dict[str, Any]:
     """An XML reply: ``<api status="ok">…</api>``.
 
     ``wrapped=False`` accepts what SOAP and XML-RPC carry: the same body with or without the
-    ``<api>`` wrapper (the notes infer it is sent without).
+    ``<api>`` wrapper (the notes infer it is sent without), after an optional XML declaration.
     """
-    if not wrapped and isinstance(body, str) and not body.lstrip().startswith("<api"):
-        body = f"<api status='ok'>{body}</api>"
-    elif not wrapped and isinstance(body, bytes) and not body.lstrip().startswith(b"<api"):
-        body = b"<api status='ok'>" + body + b"</api>"
-    try:
-        root = xmltree.parse(body)
-    except etree.XMLSyntaxError:
-        raise _invalid("the reply is not well-formed XML", body, status, method) from None
+    if not wrapped:
+        data = _DECLARATION.sub(b"", body.encode("utf-8") if isinstance(body, str) else body, count=1)
+        body = data if _API_ROOT.match(data) else b"<api status='ok'>" + data + b"</api>"
+    from . import xmltree
+
+    root = parse_xml(body, status, method)
     if root.tag != "api":
         raise _invalid(f"the reply's root element is <{root.tag}>, not <api>", body, status, method)
     api: dict[str, Any] = {str(key): value for key, value in root.attrib.items()}
@@ -84,6 +111,34 @@ def decode_xml(body: bytes | str, status: int | None, method: str, *, wrapped: b
         children.pop(key, None)
     children["api"] = api
     return check_status(children, body, status, method)
+
+
+def decode_payload(payload: str, status: int | None, method: str) -> dict[str, Any]:
+    """The reply body a SOAP or XML-RPC envelope carries as text: JSON, or XML with or without <api>."""
+    if payload.lstrip().startswith("{"):
+        return decode_json(payload, status, method)
+    return decode_xml(payload, status, method, wrapped=False)
+
+
+def decode_reply(read: Callable[[bytes, int, str], dict[str, Any]], reply: HttpReply, method: str) -> dict[str, Any]:
+    """Run a protocol's body reader with the HTTP checks every protocol shares.
+
+    An empty body, or a body the reader rejects, is an InvalidResponseError naming the HTTP
+    status; so is a success body under an HTTP error status. API errors pass through as raised.
+    """
+    status = reply.status
+    body = reply.body
+    if not body.strip():
+        raise InvalidResponseError("the reply is empty", method=method, status=status, snippet="")
+    try:
+        elements = read(body, status, method)
+    except InvalidResponseError:
+        if status >= 400:
+            raise _invalid(f"HTTP {status} without an ipernity reply", body, status, method) from None
+        raise
+    if status >= 400:
+        raise _invalid(f"HTTP {status} with a success body", body, status, method)
+    return elements
 
 
 DECODERS = {"json": decode_json, "xml": decode_xml}

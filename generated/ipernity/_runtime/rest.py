@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _service
-from ..errors import InvalidResponseError
 from .http import HttpReply, HttpRequest
 from .operation import Operation
-from .replies import DECODERS, snippet
+from .replies import DECODERS, decode_reply
 
 
 class RestCodec:
@@ -33,23 +32,4 @@ class RestCodec:
         return HttpRequest("GET", url, params=wire)
 
     def decode(self, operation: Operation, reply: HttpReply) -> dict[str, Any]:
-        status = reply.status
-        body = reply.body
-        if not body.strip():
-            raise InvalidResponseError("the reply is empty", method=operation.name, status=status, snippet="")
-        try:
-            elements = self._decode(body, status, operation.name)
-        except InvalidResponseError:
-            if status >= 400:
-                raise InvalidResponseError(
-                    f"HTTP {status} without an ipernity reply",
-                    method=operation.name,
-                    status=status,
-                    snippet=snippet(body),
-                ) from None
-            raise
-        if status >= 400:
-            raise InvalidResponseError(
-                f"HTTP {status} with a success body", method=operation.name, status=status, snippet=snippet(body)
-            )
-        return elements
+        return decode_reply(self._decode, reply, operation.name)

@@ -8,7 +8,6 @@ encoded once here; the signer and the three codecs all use the same strings.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -111,6 +110,8 @@ def prepare(
         param = by_name.get(name)
         if param is None:
             if validate:
+                import difflib
+
                 close = difflib.get_close_matches(name, list(by_name), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 known = ", ".join(by_name) or "none"

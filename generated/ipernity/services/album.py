@@ -57,7 +57,8 @@ class AlbumDocsService(Namespace):
         safesurf: Literal[1, 2, 3] | None = None,
         prev: int | None = None,
         next: int | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
     ) -> models.AlbumDocsGetContextResult:
         """Documents before and after a document in an album.
 
@@ -105,7 +106,8 @@ class AlbumDocsService(Namespace):
         share: Literal[0, 1, 2, 3, 4] | None = None,
         safesurf: Literal[1, 2, 3] | None = None,
         extra: Sequence[Literal["dates", "geo", "medias", "original", "link"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.AlbumDocList | None:
@@ -341,7 +343,8 @@ class AlbumService(Namespace):
         self,
         *,
         album_id: int | str,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
     ) -> models.Album | None:
         """Details of one album.
 
@@ -412,7 +415,8 @@ class AlbumService(Namespace):
         user_id: int | str | None = None,
         safesurf: Literal[1, 2, 3] | None = None,
         empty: bool | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
         notinfolder: bool | None = None,

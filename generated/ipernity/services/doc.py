@@ -688,7 +688,8 @@ class DocService(Namespace):
         safesurf: Literal[1, 2, 3] | None = None,
         prev: int | None = None,
         next: int | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
     ) -> models.DocGetContextResult:
         """Documents before and after a document in its owner's stream.
 
@@ -801,7 +802,8 @@ class DocService(Namespace):
         share: Literal[0, 1, 2, 3, 4] | None = None,
         safesurf: Literal[1, 2, 3] | None = None,
         extra: Sequence[Literal["dates", "count", "geo", "medias", "original", "md5"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Docs | None:
@@ -962,7 +964,8 @@ class DocService(Namespace):
         dist: float | None = None,
         sort: Literal["relevance", "popular", "posted-desc", "posted-asc", "created-desc", "created-asc"] | None = None,
         extra: Sequence[Literal["owner", "dates", "count", "license", "medias", "geo", "original"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Docs | None:

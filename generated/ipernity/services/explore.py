@@ -21,7 +21,8 @@ class ExploreDocsService(Namespace):
         safesurf: Literal[1, 2, 3] | None = None,
         media: Literal["photo", "video"] | None = None,
         extra: Sequence[Literal["owner", "dates", "license", "medias", "geo"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Docs | None:
@@ -67,7 +68,8 @@ class ExploreDocsService(Namespace):
         safesurf: Literal[1, 2, 3] | None = None,
         media: Literal["photo", "video", "audio", "other"] | None = None,
         extra: Sequence[Literal["owner", "dates", "license", "medias", "geo"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         count: int | None = None,
     ) -> models.Docs | None:
         """Documents recently posted by everyone.
@@ -108,7 +110,8 @@ class ExploreDocsService(Namespace):
         self,
         *,
         extra: Sequence[Literal["owner", "dates", "license", "medias", "geo"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Docs | None:

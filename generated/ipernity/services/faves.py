@@ -51,7 +51,8 @@ class FavesAlbumsService(Namespace):
         user_id: int | str | None = None,
         owner_id: int | str | None = None,
         extra: Sequence[Literal["owner"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Albums | None:
@@ -162,7 +163,8 @@ class FavesDocsService(Namespace):
         owner_id: int | str | None = None,
         safesurf: Literal[1, 2, 3] | None = None,
         extra: Sequence[Literal["owner", "dates", "count", "geo", "medias", "original"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Docs | None:

@@ -53,7 +53,8 @@ class FolderAlbumsService(Namespace):
         self,
         *,
         folder_id: int | str,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.FolderAlbumList | None:
@@ -233,7 +234,8 @@ class FolderService(Namespace):
         self,
         *,
         folder_id: int | str,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
     ) -> models.Folder | None:
         """Details of one folder.
 
@@ -268,7 +270,8 @@ class FolderService(Namespace):
         *,
         user_id: int | str | None = None,
         empty: bool | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Folders | None:

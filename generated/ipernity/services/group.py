@@ -59,7 +59,8 @@ class GroupDocsService(Namespace):
         safesurf: Literal[1, 2, 3] | None = None,
         prev: int | None = None,
         next: int | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         extra: Sequence[Literal["owner"]] | str | None = None,
     ) -> models.GroupDocsGetContextResult:
         """Documents before and after a document in a group.
@@ -112,7 +113,8 @@ class GroupDocsService(Namespace):
         media: Literal["photo", "video", "audio", "other"] | None = None,
         safesurf: Literal[1, 2, 3] | None = None,
         extra: Sequence[Literal["owner", "dates", "geo", "medias", "original"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.GroupDocList | None:

@@ -22,7 +22,8 @@ class NetworkDocsService(Namespace):
         limit: int | None = None,
         relation: Literal[0, 1, 2, 3, 4] | None = None,
         extra: Sequence[Literal["dates", "count", "geo", "medias", "original", "owner"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         count: int | None = None,
     ) -> models.Docs | None:
         """Recent uploads by members of the caller's network.

@@ -253,7 +253,8 @@ class PostService(Namespace):
         *,
         post_id: int | str,
         extra: Sequence[Literal["tags", "embed"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
     ) -> models.Post | None:
         """Details of one post.
 
@@ -292,7 +293,8 @@ class PostService(Namespace):
         post_id: int | str,
         prev: int | None = None,
         next: int | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
     ) -> models.PostGetContextResult:
         """Posts before and after a post in its owner's post stream.
 
@@ -371,7 +373,8 @@ class PostService(Namespace):
         user_id: int | str,
         share: Literal[0, 1, 2, 3, 4] | None = None,
         extra: Sequence[str] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Posts | None:
@@ -464,7 +467,8 @@ class PostService(Namespace):
         created_max: str | None = None,
         sort: Literal["relevance", "popular", "posted-desc", "posted-asc", "created-desc", "created-asc"] | None = None,
         extra: Sequence[Literal["embed"]] | str | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Posts | None:

@@ -25,7 +25,8 @@ class TagsDocsService(Namespace):
         media: Literal["photo", "video", "audio", "other"] | None = None,
         extra: Sequence[Literal["owner", "dates", "medias", "original"]] | str | None = None,
         sort: Literal["popular", "posted-desc", "posted-asc"] | None = None,
-        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
         per_page: int | None = None,
         page: int | None = None,
     ) -> models.Docs | None:
