@@ -1,17 +1,23 @@
 """The SOAP codec: zeep writes the ``ipernityRequest`` envelope, the shared parser reads the reply.
 
-zeep builds each envelope from the WSDL generated with the package, which is loaded once per
-process on the first SOAP call, offline. The envelope goes out through the shared ``send`` on
-the client's own requests session, so timeouts, connection reuse, retries and transport errors
-are the same as over REST. Replies are not handed to zeep: the documented ones (escaped XML in
-ipernityResponse, a SOAP 1.1-style fault inside a SOAP 1.2 envelope) would trip its strict
-checks, and the safe parser plus the shared decoders give the same models and errors as REST.
+zeep builds the envelopes from the WSDL generated with the package, loaded once per process on
+the first SOAP call, offline. zeep renders one envelope per call shape (the method and the names
+of the parameters sent); each call fills a copy with its values. Every value is an xsd:string,
+which zeep writes as given, so the bytes are zeep's own at a fraction of its per-call cost.
+
+The envelope goes out through the shared ``send`` on the client's own requests session, so
+timeouts, connection reuse, retries and transport errors are the same as over REST. Replies are
+not handed to zeep: the documented ones (escaped XML in ipernityResponse, a SOAP 1.1-style fault
+inside a SOAP 1.2 envelope) would trip its strict checks, and the safe parser plus the shared
+decoders give the same models and errors as REST.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -59,6 +65,16 @@ def load_wsdl() -> Wsdl:
     return _loaded
 
 
+@lru_cache(maxsize=1024)
+def _skeleton(method: str, names: tuple[str, ...], method_param: bool) -> etree._Element:
+    """zeep's envelope for one call shape, values empty; api.methods.get's own "method" comes second."""
+    wsdl = load_wsdl()
+    fields: dict[str, Any] = dict.fromkeys(names, "")
+    fields[METHOD_CHILD] = [method, ""] if method_param else method
+    envelope: etree._Element = wsdl.client.create_message(wsdl.client.service, method, **fields)
+    return envelope
+
+
 def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
@@ -87,20 +103,15 @@ class SoapCodec:
         self.format = fmt
 
     def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
-        wsdl = load_wsdl()
-        fields: dict[str, Any] = {}
-        unknown: list[tuple[str, str]] = []
+        children = load_wsdl().children
+        declared = tuple(sorted(name for name in wire if name in children and name != METHOD_CHILD))
+        envelope = copy.deepcopy(_skeleton(operation.name, declared, METHOD_CHILD in wire))
+        request = _children(envelope)[-1][0]
+        methods = iter((operation.name, wire.get(METHOD_CHILD, "")))
+        for child in request:
+            child.text = next(methods) if child.tag == METHOD_CHILD else wire[str(child.tag)]
         for name, value in wire.items():
-            if name != METHOD_CHILD and name in wsdl.children:
-                fields[name] = value
-            elif name != METHOD_CHILD:
-                unknown.append((name, value))
-        called = operation.name
-        fields[METHOD_CHILD] = [called, wire[METHOD_CHILD]] if METHOD_CHILD in wire else called
-        envelope = wsdl.client.create_message(wsdl.client.service, called, **fields)
-        if unknown:
-            request = _children(envelope)[-1][0]
-            for name, value in unknown:
+            if name not in children:
                 etree.SubElement(request, name).text = value
         body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
         return HttpRequest("POST", self.url, data=body, headers={"Content-Type": CONTENT_TYPE})

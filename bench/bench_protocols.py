@@ -1,0 +1,173 @@
+"""SOAP and XML-RPC per-call time against the bare libraries, side by side on one loopback server.
+
+SOAP: ``Client(protocol="soap")`` against a raw zeep client on the same packaged WSDL, with its
+own requests session (target ≤ 1.0x). XML-RPC: ``Client(protocol="xmlrpc")`` against a bare
+``xmlrpc.client.ServerProxy``, whose standard transport keeps its HTTP/1.1 connection alive
+(target ≤ 1.15x). Both sides call doc.get with the same parameters and signature and get the
+same reply; the baselines stop at the reply string, the client goes on to the typed model.
+The XML-RPC figure is bounded below by its transport: a bare requests.Session POST of the same
+bytes against the same ServerProxy call is printed as the floor the requests session imposes.
+Figures are ratios of medians of interleaved rounds, printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+import sys
+import threading
+import time
+import xmlrpc.client
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from xml.sax.saxutils import escape
+
+KEY, SECRET, TOKEN = "key", "secret", "token"
+PARAMS = {"doc_id": "12345", "extra": "tags,notes"}
+
+
+def _replies() -> dict[str, bytes]:
+    """The doc.get sample reply as each protocol carries it, by request path."""
+    from ipernity.operations import OPERATIONS
+
+    payload = escape(OPERATIONS["doc.get"].example)
+    soap = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>'
+        f'<x:ipernityResponse xmlns:x="urn:ipernity">{payload}</x:ipernityResponse>'
+        "</s:Body></s:Envelope>"
+    )
+    xmlrpc_reply = (
+        "<?xml version='1.0'?><methodResponse><params><param>"
+        f"<value><string>{payload}</string></value></param></params></methodResponse>"
+    )
+    return {"/api/soap": soap.encode(), "/api/xmlrpc": xmlrpc_reply.encode()}
+
+
+def serve() -> tuple[ThreadingHTTPServer, str]:
+    """A keep-alive loopback server answering every POST with the reply for its path."""
+    replies = _replies()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = replies[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def signed(method: str) -> dict[str, str]:
+    """The baseline's parameters, signed as the client signs them."""
+    params = {**PARAMS, "api_key": KEY, "auth_token": TOKEN}
+    text = "".join(name + params[name] for name in sorted(params)) + method + SECRET
+    return {**params, "api_sig": hashlib.md5(text.encode()).hexdigest()}
+
+
+def compare(ours: Callable[[], Any], base: Callable[[], Any], calls: int, rounds: int) -> tuple[float, float]:
+    """Median seconds per call of (ours, base) over interleaved rounds, after one warm-up each."""
+    ours()
+    base()
+    mine: list[float] = []
+    theirs: list[float] = []
+    for _ in range(rounds):
+        for func, sink in ((ours, mine), (base, theirs)):
+            start = time.perf_counter()
+            for _ in range(calls):
+                func()
+            sink.append((time.perf_counter() - start) / calls)
+    return statistics.median(mine), statistics.median(theirs)
+
+
+def soap_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    import ipernity
+    import requests
+    import zeep
+    from ipernity._runtime.soap import WSDL_PATH
+    from zeep.transports import Transport
+
+    client = ipernity.Client(KEY, SECRET, TOKEN, protocol="soap", format="xml", endpoint=url, retry=None)
+    transport = Transport(session=requests.Session(), timeout=10, operation_timeout=60)  # type: ignore[no-untyped-call]
+    raw = zeep.Client(str(WSDL_PATH), transport=transport)  # type: ignore[no-untyped-call]
+    service = raw.create_service("{urn:ipernity}ipernitySoap12", f"{url}/api/soap")  # type: ignore[no-untyped-call]
+    operation = service["doc.get"]
+
+    def ours() -> Any:
+        return client.doc.get(doc_id=12345, extra=["tags", "notes"])
+
+    def base() -> Any:
+        return operation(method="doc.get", **signed("doc.get"))
+
+    return ours, base
+
+
+def xmlrpc_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    import ipernity
+
+    client = ipernity.Client(KEY, SECRET, TOKEN, protocol="xmlrpc", format="xml", endpoint=url, retry=None)
+    proxy = xmlrpc.client.ServerProxy(f"{url}/api/xmlrpc")
+
+    def ours() -> Any:
+        return client.doc.get(doc_id=12345, extra=["tags", "notes"])
+
+    def base() -> Any:
+        return proxy.doc.get(signed("doc.get"))
+
+    return ours, base
+
+
+def transport_floor_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """A requests.Session POST of the doc.get call, no decoding, against the ServerProxy call."""
+    import requests
+
+    session = requests.Session()
+    payload = xmlrpc.client.dumps((signed("doc.get"),), methodname="doc.get", encoding="utf-8").encode()
+    proxy = xmlrpc.client.ServerProxy(f"{url}/api/xmlrpc")
+
+    def post() -> Any:
+        return session.post(f"{url}/api/xmlrpc", data=payload, headers={"Content-Type": "text/xml"}, timeout=60).content
+
+    def base() -> Any:
+        return proxy.doc.get(signed("doc.get"))
+
+    return post, base
+
+
+def main(calls: int = 100, rounds: int = 21) -> dict[str, float]:
+    """Print and return the ratio (client / baseline) per protocol."""
+    server, url = serve()
+    ratios: dict[str, float] = {}
+    try:
+        for name, pair, baseline, target in (
+            ("soap", soap_pair, "raw zeep client, same WSDL", 1.0),
+            ("xmlrpc", xmlrpc_pair, "xmlrpc.client.ServerProxy, keep-alive", 1.15),
+            ("xmlrpc transport floor", transport_floor_pair, "ServerProxy", None),
+        ):
+            mine, base = compare(*pair(url), calls=calls, rounds=rounds)
+            ratios[name] = mine / base
+            label = "bare requests POST, no decoding" if target is None else "ipernity"
+            goal = "the lowest a requests-carried call can reach" if target is None else f"target <= {target:.2f}x"
+            print(
+                f"{name}: {label} {mine * 1e6:.0f} us, {baseline} {base * 1e6:.0f} us per doc.get: {mine / base:.2f}x ({goal})"
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    return ratios
+
+
+if __name__ == "__main__":
+    main(*(int(arg) for arg in sys.argv[1:3]))
