@@ -2,15 +2,16 @@
 # Change the spec (or codegen/) and run `python -m codegen generate` instead.
 """The SOAP codec: zeep writes the ``ipernityRequest`` envelope, the shared parser reads the reply.
 
-zeep builds the envelopes from the WSDL generated with the package, which is loaded once per
-process on the first SOAP call, offline. zeep renders one envelope per call shape (the method
-and the names of the parameters sent) and each call fills a copy with its values: every value
-is an xsd:string, which zeep writes as given, so the bytes are zeep's own at a fraction of its
-per-call cost. The envelope goes out through the shared ``send`` on
-the client's own requests session, so timeouts, connection reuse, retries and transport errors
-are the same as over REST. Replies are not handed to zeep: the documented ones (escaped XML in
-ipernityResponse, a SOAP 1.1-style fault inside a SOAP 1.2 envelope) would trip its strict
-checks, and the safe parser plus the shared decoders give the same models and errors as REST.
+zeep builds the envelopes from the WSDL generated with the package, loaded once per process on
+the first SOAP call, offline. zeep renders one envelope per call shape (the method and the names
+of the parameters sent); each call fills a copy with its values. Every value is an xsd:string,
+which zeep writes as given, so the bytes are zeep's own at a fraction of its per-call cost.
+
+The envelope goes out through the shared ``send`` on the client's own requests session, so
+timeouts, connection reuse, retries and transport errors are the same as over REST. Replies are
+not handed to zeep: the documented ones (escaped XML in ipernityResponse, a SOAP 1.1-style fault
+inside a SOAP 1.2 envelope) would trip its strict checks, and the safe parser plus the shared
+decoders give the same models and errors as REST.
 """
 
 from __future__ import annotations

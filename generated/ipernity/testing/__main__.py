@@ -8,7 +8,7 @@ import argparse
 import threading
 
 from .rules import RateLimit
-from .server import Simulator
+from .server import AUTHORIZE_PATH, Simulator
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  api_key    {simulator.api_key}")
         print(f"  api_secret {simulator.api_secret}")
         print(f"  member     {member.username} (user_id {member.user_id}, PRO)")
-        print(f"  authorize  {simulator.endpoint}/apps/authorize?… approves as {member.username}")
+        print(f"  authorize  {simulator.endpoint}{AUTHORIZE_PATH}?… approves as {member.username}")
         print("Press Ctrl-C to stop.", flush=True)
         try:
             threading.Event().wait()

@@ -24,7 +24,7 @@ from lxml import etree
 from .. import _service
 from .._runtime.operation import Operation
 from .call import ApiFailure, Call, Caller
-from .state import Doc, State, Token, User, media_of
+from .state import MEDIA_TYPES, Doc, State, Token, User, media_of
 from .wire import elements
 
 AUTH_PARAMS = frozenset({"api_key", "api_sig", "auth_token"})
@@ -97,7 +97,7 @@ def example_reply(ctx: Context) -> str:
     return ctx.operation.example
 
 
-def test_echo(ctx: Context) -> str:
+def echo(ctx: Context) -> str:
     """Sends back every parameter it was given (the notes: "echoes any parameter")."""
     root = elements("")
     for name, value in ctx.params.items():
@@ -116,8 +116,14 @@ def _auth(ctx: Context, token: Token) -> str:
         if found is not None:
             put(found, **{scope: token.perms.get(scope, "none") for scope in _service.PERMISSION_SCOPES})
     user = ctx.state.users[token.user_id]
-    put(element(auth, "user"), user_id=user.user_id, username=user.username, realname=user.realname)
-    put(element(auth, "user"), lg=user.lg, is_pro=user.is_pro)
+    put(
+        element(auth, "user"),
+        user_id=user.user_id,
+        username=user.username,
+        realname=user.realname,
+        lg=user.lg,
+        is_pro=user.is_pro,
+    )
     return body_of(root)
 
 
@@ -144,7 +150,8 @@ def auth_get_token(ctx: Context) -> str:
 
 
 def auth_check_token(ctx: Context) -> str:
-    assert ctx.caller.token is not None, "auth.checkToken needs a token"
+    if ctx.caller.token is None:
+        raise ApiFailure(106)
     return _auth(ctx, ctx.caller.token)
 
 
@@ -322,25 +329,21 @@ def group_docs_add(ctx: Context) -> str:
     node = element(root, "group")
     for child in list(node):
         node.remove(child)
+    added = skipped = pending = 0
     for doc in mine:
-        in_groups = sum(1 for other in state.groups.values() if doc.doc_id in other.docs)
-        added, error = False, 0
-        if doc.doc_id in group.docs:
-            pass
-        elif doc.media not in group.media:
-            error = 2
-        elif in_groups >= state.max_groups_per_doc:
-            error = 1
-        else:
-            group.docs[doc.doc_id] = group.moderated
-            added = True
-        pending = group.docs.get(doc.doc_id, False)
-        put(etree.SubElement(node, "doc"), doc_id=doc.doc_id, added=added, pending=pending, error=error)
-    results = list(node)
-    put(node, group_id=group.group_id, total=len(group.docs))
-    put(node, added=sum(item.get("added") == "1" for item in results))
-    put(node, skipped=sum(item.get("added") == "0" for item in results))
-    put(node, pending=sum(item.get("pending") == "1" for item in results))
+        error, now_added = 0, False
+        if doc.doc_id not in group.docs:
+            if doc.media not in group.media:
+                error = 2
+            elif sum(doc.doc_id in other.docs for other in state.groups.values()) >= state.max_groups_per_doc:
+                error = 1
+            else:
+                group.docs[doc.doc_id] = group.moderated
+                now_added = True
+        waiting = group.docs.get(doc.doc_id, False)
+        added, skipped, pending = added + now_added, skipped + (not now_added), pending + waiting
+        put(etree.SubElement(node, "doc"), doc_id=doc.doc_id, added=now_added, pending=waiting, error=error)
+    put(node, group_id=group.group_id, total=len(group.docs), added=added, skipped=skipped, pending=pending)
     return body_of(root)
 
 
@@ -351,25 +354,26 @@ def account_get_quota(ctx: Context) -> str:
     quota = put(element(root, "quota"), user_id=user.user_id, is_pro=user.is_pro)
     upload = put(element(quota, "upload"), unlimited=user.is_pro)
     total, used = user.upload_quota, min(user.uploaded, user.upload_quota)
+    share = round(used * 100 / total) if total else 100
     seconds = as_int(element(upload, "max").get("seconds")) or UNLIMITED_SECONDS
-    for tag, amount, share in (
-        ("max", total, 100),
-        ("used", used, round(used * 100 / total) if total else 100),
-        ("left", total - used, 100 - (round(used * 100 / total) if total else 100)),
+    for tag, amount, percent, time_left in (
+        ("max", total, 100, seconds),
+        ("used", used, share, 0),
+        ("left", total - used, 100 - share, seconds),
     ):
-        amounts = put(element(upload, tag), bytes=amount, kb=amount // 1024, mb=amount // 1024**2, percent=share)
-        put(amounts, seconds=0 if tag == "used" else seconds)
+        amounts = put(element(upload, tag), bytes=amount, kb=amount // 1024, mb=amount // 1024**2, percent=percent)
+        put(amounts, seconds=time_left)
     sizes = element(quota, "maxfilesize")
-    for tag in ("photo", "audio", "video", "other"):
-        size = user.max_file_size
-        put(element(sizes, tag), bytes=size, kb=size // 1024, mb=size // 1024**2)
+    size = user.max_file_size
+    for media in MEDIA_TYPES:
+        put(element(sizes, media), bytes=size, kb=size // 1024, mb=size // 1024**2)
     created = sum(1 for album in state.albums.values() if album.owner_id == user.user_id)
     put(element(quota, "albums"), max=user.max_albums, created=created, left=max(0, user.max_albums - created))
     return body_of(root)
 
 
 HANDLERS: dict[str, Handler] = {
-    "test.echo": test_echo,
+    "test.echo": echo,
     "auth.getFrob": auth_get_frob,
     "auth.getToken": auth_get_token,
     "auth.checkToken": auth_check_token,
