@@ -84,12 +84,13 @@ def _children(element: etree._Element) -> list[etree._Element]:
 
 
 def _plain(element: etree._Element) -> bytes:
-    """An unescaped payload element, serialised without the namespaces it inherited."""
-    for node in element.iter():
+    """An unescaped payload element, serialised without the namespaces it was given or inherited."""
+    copied = copy.deepcopy(element)
+    for node in copied.iter():
         if isinstance(node.tag, str):
             node.tag = _local(node)
-    etree.cleanup_namespaces(element)
-    return etree.tostring(element, with_tail=False)
+    etree.cleanup_namespaces(copied)
+    return etree.tostring(copied, with_tail=False)
 
 
 class SoapCodec:
