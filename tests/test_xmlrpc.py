@@ -24,10 +24,9 @@ from .conftest import Loopback, Reply
 KEY, SECRET, TOKEN = "6fa87ba500002712bd4eed6020f3bd72", "e9a599f0cf6ce193", "987654321-e5a5b9c3d5a77eab"
 
 
-def response(value: str) -> str:
-    return (
-        f"<?xml version='1.0'?><methodResponse><params><param><value>{value}</value></param></params></methodResponse>"
-    )
+def response(value: str, doctype: str = "") -> str:
+    body = f"<methodResponse><params><param><value>{value}</value></param></params></methodResponse>"
+    return f"<?xml version='1.0'?>{doctype}{body}"
 
 
 def ok(xml: str) -> Reply:
