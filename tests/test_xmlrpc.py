@@ -117,6 +117,13 @@ def test_a_struct_reply_with_arrays_builds_the_same_model(loopback: Loopback) ->
     assert [(t.id, t.done, t.doc_id) for t in tickets.ticket] == [("712218", True, 5412), ("712311", False, None)]
 
 
+def test_text_xml_cannot_carry_is_refused_before_sending(loopback: Loopback) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        client(loopback).test.echo(echo="bell \x07 and nul \x00")
+    assert caught.value.problems == ["echo: '\\x07' cannot be sent in XML (SOAP, XML-RPC); use REST"]
+    assert loopback.requests == []
+
+
 def test_entities_in_a_reply_are_never_expanded(loopback: Loopback, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET")

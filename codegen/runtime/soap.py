@@ -30,6 +30,7 @@ from ..errors import InvalidResponseError
 from .http import HttpReply, HttpRequest
 from .operation import Operation
 from .replies import decode_json, decode_payload, decode_reply, parse_xml, raise_fault, snippet
+from .validation import check_xml_text
 
 WSDL_PATH = Path(__file__).resolve().parent.parent / "ipernity.wsdl"
 ENVELOPE_NAMESPACES = ("http://www.w3.org/2003/05/soap-envelope", "http://schemas.xmlsoap.org/soap/envelope/")
@@ -104,6 +105,7 @@ class SoapCodec:
         self.format = fmt
 
     def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
+        check_xml_text(operation, wire)
         children = load_wsdl().children
         declared = tuple(sorted(name for name in wire if name in children and name != METHOD_CHILD))
         envelope = copy.deepcopy(_skeleton(operation.name, declared, METHOD_CHILD in wire))
