@@ -115,7 +115,7 @@ class BaseClient:
         if self._own_session:
             self.session.close()
 
-    def call(self, method: str, **params: Any) -> Any:
+    def call(self, method: str, /, **params: Any) -> Any:
         """Call ``method`` by its API name, e.g. ``call("doc.get", doc_id=1)``; same model as the typed method."""
         from ..operations import OPERATIONS
 

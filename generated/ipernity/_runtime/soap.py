@@ -32,6 +32,7 @@ from ..errors import InvalidResponseError
 from .http import HttpReply, HttpRequest
 from .operation import Operation
 from .replies import decode_json, decode_payload, decode_reply, parse_xml, raise_fault, snippet
+from .validation import check_xml_text
 
 WSDL_PATH = Path(__file__).resolve().parent.parent / "ipernity.wsdl"
 ENVELOPE_NAMESPACES = ("http://www.w3.org/2003/05/soap-envelope", "http://schemas.xmlsoap.org/soap/envelope/")
@@ -86,12 +87,13 @@ def _children(element: etree._Element) -> list[etree._Element]:
 
 
 def _plain(element: etree._Element) -> bytes:
-    """An unescaped payload element, serialised without the namespaces it inherited."""
-    for node in element.iter():
+    """An unescaped payload element, serialised without the namespaces it was given or inherited."""
+    copied = copy.deepcopy(element)
+    for node in copied.iter():
         if isinstance(node.tag, str):
             node.tag = _local(node)
-    etree.cleanup_namespaces(element)
-    return etree.tostring(element, with_tail=False)
+    etree.cleanup_namespaces(copied)
+    return etree.tostring(copied, with_tail=False)
 
 
 class SoapCodec:
@@ -105,6 +107,7 @@ class SoapCodec:
         self.format = fmt
 
     def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
+        check_xml_text(operation, wire)
         children = load_wsdl().children
         declared = tuple(sorted(name for name in wire if name in children and name != METHOD_CHILD))
         envelope = copy.deepcopy(_skeleton(operation.name, declared, METHOD_CHILD in wire))

@@ -8,6 +8,7 @@ encoded once here; the signer and the three codecs all use the same strings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,8 @@ from . import files
 from .operation import Operation, Param
 
 NUMERIC = {"int", "float", "timestamp"}
+# What XML 1.0 cannot carry, even escaped: most control characters, surrogates, U+FFFE and U+FFFF.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _scalar(param: Param, kind: str, value: Any) -> tuple[str | None, str | None]:
@@ -147,3 +150,14 @@ def prepare(
     if problems:
         raise ValidationError(operation.name, problems)
     return wire, uploads
+
+
+def check_xml_text(operation: Operation, wire: Mapping[str, str]) -> None:
+    """Refuse values an XML envelope cannot carry; SOAP and XML-RPC check before encoding."""
+    problems = [
+        f"{name}: {match.group()!r} cannot be sent in XML (SOAP, XML-RPC); use REST"
+        for name, value in wire.items()
+        if (match := NOT_XML.search(value))
+    ]
+    if problems:
+        raise ValidationError(operation.name, problems)

@@ -21,6 +21,7 @@ from ..errors import InvalidResponseError
 from .http import HttpReply, HttpRequest
 from .operation import Operation
 from .replies import check_status, decode_json, decode_payload, decode_reply, parse_xml, raise_fault, snippet
+from .validation import check_xml_text
 
 CONTENT_TYPE = "text/xml"
 
@@ -64,6 +65,7 @@ class XmlRpcCodec:
         self.format = fmt
 
     def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
+        check_xml_text(operation, wire)
         members = dict(sorted(wire.items()))
         payload = xmlrpc.client.dumps((members,), methodname=operation.name, encoding="utf-8")
         return HttpRequest("POST", self.url, data=payload.encode("utf-8"), headers={"Content-Type": CONTENT_TYPE})
