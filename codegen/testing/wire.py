@@ -179,7 +179,10 @@ def _parse(data: bytes) -> etree._Element:
 
 
 def parse_soap(data: bytes) -> tuple[str, dict[str, str]]:
-    """(method, params) of ``<Envelope><Body><x:ipernityRequest><method>…</method><name>value</name>…``."""
+    """(method, params) of ``<Envelope><Body><x:ipernityRequest><method>…</method><name>value</name>…``.
+
+    The first <method> child names the call; a later one is the parameter ``method`` (api.methods.get).
+    """
     root = _parse(data)
     if etree.QName(root).localname != "Envelope" or etree.QName(root).namespace not in SOAP_ENVELOPES:
         raise EnvelopeError("the root element is not a SOAP Envelope")
@@ -187,13 +190,10 @@ def parse_soap(data: bytes) -> tuple[str, dict[str, str]]:
     request = _children(body)[0] if body is not None and _children(body) else None
     if request is None or _local(request) != _service.SOAP_REQUEST_ELEMENT:
         raise EnvelopeError(f"the Body holds no {_service.SOAP_REQUEST_ELEMENT}")
-    method = ""
-    params: dict[str, str] = {}
-    for child in _children(request):
-        if _local(child) == "method":
-            method = (child.text or "").strip()
-        else:
-            params[_local(child)] = child.text or ""
+    children = _children(request)
+    first = next((child for child in children if _local(child) == "method"), None)
+    method = (first.text or "").strip() if first is not None else ""
+    params = {_local(child): child.text or "" for child in children if child is not first}
     return method, params
 
 
