@@ -93,6 +93,9 @@ class _HttpServer(ThreadingHTTPServer):
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, a keep-alive client waits ~40 ms
+    # (its delayed ACK) for the body of every reply after the first.
+    disable_nagle_algorithm = True
     server: _HttpServer
 
     def log_message(self, format: str, *args: Any) -> None:
