@@ -220,18 +220,24 @@ def _pagination(loader: Loader, source: SourceFile, method: Method) -> None:
     for param in (paging.page, paging.per_page):
         if param not in names:
             loader.problem(source, ("pagination",), f"a paginated method needs a {param!r} parameter")
-    container = next((e for e in method.response.elements if e.tag == paging.container), None)
-    if container is None or container.model is None:
-        loader.problem(source, ("pagination", "container"), f"<{paging.container}> is not an element of the response")
+    per_page = next((p for p in method.params if p.name == paging.per_page), None)
+    if per_page is not None and per_page.maximum is None:
+        loader.problem(source, ("pagination",), f"{paging.per_page!r} needs a maximum: the iterator asks for it")
+    path = paging.container.split(".")
+    chain = paging.chain(method.response)
+    container = paging.container_model(method.response)
+    if container is None:
+        missing = path[len(chain)]
+        where = f"<{path[len(chain) - 1]}>" if chain else "the response"
+        loader.problem(source, ("pagination", "container"), f"<{missing}> is not a single element of {where}")
         return
-    attributes = {a.name for a in container.model.attributes}
+    attributes = {a.name for a in container.attributes}
     for needed in ("page", "pages", "total"):
         if needed not in attributes:
             loader.problem(
                 source, ("pagination", "container"), f"<{paging.container}> must declare the attribute {needed!r}"
             )
-    items = next((c for c in container.model.children if c.tag == paging.items), None)
-    if items is None or not items.repeated:
+    if paging.item_element(method.response) is None:
         loader.problem(
             source, ("pagination", "items"), f"<{paging.container}> must declare <{paging.items}> with list: true"
         )
@@ -240,14 +246,19 @@ def _pagination(loader: Loader, source: SourceFile, method: Method) -> None:
 def _namespaces(loader: Loader, spec: Spec, files: dict[str, SourceFile]) -> None:
     for root in spec.namespaces:
         for namespace in root.walk():
-            names = {child.attribute for child in namespace.children}
+            taken = {child.attribute: f"the namespace {child.attribute}" for child in namespace.children}
             for method in namespace.methods:
-                if method.func_name in names:
-                    loader.problem(
-                        files[method.name],
-                        ("name",),
-                        f"{method.func_name!r} is both a method and a namespace under {'.'.join(namespace.path)}",
-                    )
+                taken.setdefault(method.func_name, method.name)
+            for method in namespace.methods:
+                names = [method.func_name] + ([method.iter_name] if method.pagination else [])
+                for name in names:
+                    owner = taken.setdefault(name, method.name)
+                    if owner != method.name:
+                        loader.problem(
+                            files[method.name],
+                            ("name",),
+                            f"{name!r} under {'.'.join(namespace.path)} is both {method.name} and {owner}",
+                        )
 
 
 def _fields(loader: Loader, model: ModelClass, files: dict[str, SourceFile]) -> None:

@@ -230,10 +230,39 @@ class Example:
 
 @dataclass
 class Pagination:
+    """Where a paginated reply keeps its pages: ``container`` is a dotted path of element tags."""
+
     container: str
     items: str
     page: str = "page"
     per_page: str = "per_page"
+
+    def chain(self, response: Response) -> list[Element]:
+        """The elements from the reply down to the container; shorter than the path where one is missing."""
+        found: list[Element] = []
+        candidates = response.elements
+        for tag in self.container.split("."):
+            element = next((e for e in candidates if e.tag == tag and not e.repeated and e.model is not None), None)
+            if element is None or element.model is None:
+                break
+            found.append(element)
+            candidates = element.model.children
+        return found
+
+    def container_model(self, response: Response) -> ModelClass | None:
+        chain = self.chain(response)
+        return chain[-1].model if len(chain) == len(self.container.split(".")) else None
+
+    def item_element(self, response: Response) -> Element | None:
+        container = self.container_model(response)
+        if container is None:
+            return None
+        return next((c for c in container.children if c.tag == self.items and c.repeated), None)
+
+    def field_path(self, response: Response) -> tuple[str, ...]:
+        """Attribute names from the parsed reply to the container (the parser unwraps a single element)."""
+        chain = self.chain(response)
+        return tuple(e.field for e in (chain[1:] if response.kind == "single" else chain))
 
 
 @dataclass
@@ -281,6 +310,26 @@ class Method:
     @property
     def parser_name(self) -> str:
         return "parse_" + snake(self.name).replace(".", "_")
+
+    @property
+    def iter_name(self) -> str:
+        """``iter_list`` for doc.getList: the iterator over every page of a paginated method."""
+        return "iter_" + self.func_name.removeprefix("get_")
+
+    @property
+    def iter_path(self) -> str:
+        return "client." + ".".join(self.namespace) + "." + self.iter_name
+
+    @property
+    def iter_params(self) -> list[Param]:
+        """The iterator's parameters: the method's, less the page it walks itself."""
+        page = self.pagination.page if self.pagination else None
+        return [p for p in self.required_params + self.optional_params if p.name != page]
+
+    @property
+    def item_annotation(self) -> str:
+        element = self.pagination.item_element(self.response) if self.pagination else None
+        return element.item_annotation if element else "object"
 
     @property
     def error_base(self) -> str:

@@ -111,6 +111,33 @@ def method_doc(method: Method) -> list[str]:
     return lines
 
 
+def iter_doc(method: Method) -> list[str]:
+    """The iterator's docstring: what it walks, how, and the parameters it passes on."""
+    assert method.pagination is not None
+    paging = method.pagination
+    per_page = next(p for p in method.params if p.name == paging.per_page)
+    lines = _wrap(f"Every {paging.items} of {method.name}, page after page.", WIDTH - 4)
+    lines += [""] + _wrap(
+        f"Lazy: one {method.name} call per page, made as the loop reaches it; nothing is checked or sent "
+        "before the first item is asked for. The page size defaults to the API's maximum and never exceeds "
+        "it; the walk stops after the last page, an empty page or a page without the list.",
+        WIDTH - 4,
+    )
+    params = method.iter_params
+    if params:
+        lines += ["", "Args:"]
+        for param in params:
+            extra = f" ({param.constraints})" if param.constraints else ""
+            text = f"    {param.py_name}: {param.description}{extra}"
+            if param is per_page:
+                text = f"    {param.py_name}: Items per call (1 to {per_page.maximum:g}; default {per_page.maximum:g})."
+            lines += _wrap(text, WIDTH - 4, " " * 8)
+    lines += ["", "Yields:"]
+    lines += _wrap(f"    {method.item_annotation}: one {paging.items} at a time.", WIDTH - 4, " " * 8)
+    lines += ["", "Raises:", f"    The exceptions of {method.python_path}, when a page is fetched."]
+    return lines
+
+
 def _response_doc(method: Method) -> str:
     if method.response.kind == "single":
         return method.response.elements[0].description
@@ -136,7 +163,7 @@ def environment() -> jinja2.Environment:
         model_ref=_model_ref,
         tuple=tuple,
     )
-    env.globals.update(model_doc=model_doc, method_doc=method_doc, param_line=_param_line)
+    env.globals.update(model_doc=model_doc, method_doc=method_doc, iter_doc=iter_doc, param_line=_param_line)
     return env
 
 
@@ -146,6 +173,9 @@ def _model_imports(models: list[ModelClass], methods: list[Method], module: str)
         used.update(dep.name for dep in model.dependencies())
     for method in methods:
         used.update(e.model.name for e in method.response.elements if e.model is not None)
+        item = method.pagination.item_element(method.response) if method.pagination else None
+        if item is not None and item.model is not None:
+            used.add(item.model.name)
     local = {m.name for m in models}
     return sorted(name for name in used if name not in local) if module != "shapes" else []
 
@@ -186,6 +216,7 @@ def _service_module(env: jinja2.Environment, spec: Spec, namespace: Any) -> str:
         needs_literal="enum" in kinds,
         needs_file="file" in kinds,
         needs_client=bool(namespace.children),
+        needs_iterator=any(m.pagination for m in methods),
     )
 
 

@@ -8,7 +8,7 @@ about a method is written anywhere else.
 
 from __future__ import annotations
 
-from ._runtime.operation import Operation, Param
+from ._runtime.operation import Operation, Paging, Param
 
 ACCOUNT_GET_QUOTA = Operation(
     name="account.getQuota",
@@ -193,6 +193,7 @@ ALBUM_DOCS_GET_LIST = Operation(
     ),
     result="ipernity.models.album:parse_album_docs_get_list",
     example='<album album_id="10460">\n  <docs total="12" per_page="20" page="1" pages="1">\n    <doc doc_id="394926" media="photo" license="0" title="test de photo" safety="1">\n      <thumb label="75x" ext="jpg" w="75" h="75"\n             url="http://u1.ipernity.com/2/49/26/394926.e831d113.75x.jpg"/>\n    </doc>\n    <doc doc_id="3611" media="photo" license="11" title="110693" safety="1">\n      <thumb label="75x" ext="jpg" w="75" h="75"\n             url="http://u1.ipernity.com/1/36/11/3611.236f34e9.75x.jpg"/>\n    </doc>\n    (...)\n  </docs>\n  <cover doc_id="395574" w="75" h="75"\n         url="http://u1.ipernity.com/2/55/74/395574.a1dccd50.75x.jpg"/>\n</album>',
+    paging=Paging(("docs",), "doc"),
 )
 
 ALBUM_DOCS_REMOVE = Operation(
@@ -324,6 +325,7 @@ ALBUM_GET_FAVES = Operation(
     ),
     result="ipernity.models.album:parse_album_get_faves",
     example='<faves count="10" per_page="10" pages="2" page="1" total="17">\n  <fave user_id="12345" username="John" faved_at="1203605881" />\n  <fave user_id="12346" username="Bill" faved_at="1203604899"/>\n  <fave user_id="12347" username="Tom" faved_at="1203603865" />\n  (...)\n</faves>',
+    paging=Paging((), "fave"),
 )
 
 ALBUM_GET_LIST = Operation(
@@ -369,6 +371,7 @@ ALBUM_GET_LIST = Operation(
     ),
     result="ipernity.models.album:parse_album_get_list",
     example='<albums total="17" per_page="2" page="1" count="2" thumbsize="75x">\n  <can create="1"/>\n  <album album_id="10551" link="http://www.ipernity.com/doc/1/album/10551"\n         title="My very first album">\n    <dates created_at="1218038768" last_comment_at="0" last_update_at="0" />\n    <count docs="2" visits="0" faves="0" comments="0"\n           family="1" friend="1" ff="1" public="1" />\n    <cover doc_id="395574" w="122" h="240"\n           url="http://u1.ipernity.com/2/55/74/395574.a1dccd50.240.jpg" />\n    <can fave="1" comment="1" />\n    <permissions comment="3" />\n  </album>\n  <album album_id="10540" link="http://www.ipernity.com/doc/1/album/10540"\n         title="Summer">\n    <visibility family="0" friend="0" ff="0" public="1" />\n    <dates created_at="1218037919" last_comment_at="0" last_update_at="0" />\n    <count docs="1" visits="0" faves="0" comments="0" />\n    <cover doc_id="395557" w="240" h="156"\n           url="http://u1.ipernity.com/2/55/57/395557.e8265d4f.240.jpg" />\n    <can fave="1" comment="1" />\n    <permissions comment="3" />\n  </album>\n</albums>',
+    paging=Paging((), "album"),
 )
 
 ALBUM_GET_VISITORS = Operation(
@@ -397,6 +400,7 @@ ALBUM_GET_VISITORS = Operation(
     ),
     result="ipernity.models.album:parse_album_get_visitors",
     example='<visits count="10" per_page="10" pages="3" page="1" total="26">\n  <anonymous visited_at="1203604449" visits="3"/>\n  <visit user_id="12345" username="John" visited_at="1203605881" first_visit_at="1203603831" visits="2"/>\n  <visit user_id="12346" username="Bill" visited_at="1203604899" first_visit_at="1203604899" visits="1"/>\n  <visit user_id="12347" username="Tom" visited_at="1203603865" first_visit_at="1203603865" visits="1"/>\n  (...)\n</visits>',
+    paging=Paging((), "visit"),
 )
 
 ALBUM_ORDER_LIST = Operation(
@@ -689,6 +693,7 @@ DOC_COMMENTS_GET_LIST = Operation(
     ),
     result="ipernity.models.doc:parse_doc_comments_get_list",
     example='<comments doc_id="588568" total="2" count="2" per_page="100" page="1" pages="1">\n  <comment comment_id="12568" user_id="5885" username="John"\n           posted_at="1203605881">\n     <content>The first comment</content>\n  </comment>\n  <comment comment_id="12569" parent_id="12568" user_id="5886" username="Jim"\n           posted_at="1203605982" modified_at="1203606243">\n     <content>Yes, I can see this ;)</content>\n  </comment>\n</comments>',
+    paging=Paging((), "comment"),
 )
 
 DOC_COMMENTS_REPLY = Operation(
@@ -857,6 +862,7 @@ DOC_GET_FAVES = Operation(
     ),
     result="ipernity.models.doc:parse_doc_get_faves",
     example='<faves count="10" per_page="10" pages="2" page="1" total="17">\n  <fave user_id="12345" username="John" faved_at="1203605881" />\n  <fave user_id="12346" username="Bill" faved_at="1203604899"/>\n  <fave user_id="12347" username="Tom" faved_at="1203603865" />\n  (...)\n</faves>',
+    paging=Paging((), "fave"),
 )
 
 DOC_GET_LIST = Operation(
@@ -911,6 +917,7 @@ DOC_GET_LIST = Operation(
     ),
     result="ipernity.models.doc:parse_doc_get_list",
     example='<docs total="12" per_page="20" page="1" pages="1">\n  <doc doc_id="394926" media="photo" license="0" title="My red car" safety="1">\n    <thumb label="75x" ext="jpg" w="75" h="75"\n           url="http://u1.ipernity.com/2/49/26/394926.e831d113.75x.jpg"/>\n  </doc>\n  <doc doc_id="3611" media="photo" license="11" title="DSC19909" safety="1">\n    <thumb label="75x" ext="jpg" w="75" h="75"\n           url="http://u1.ipernity.com/1/36/11/3611.236f34e9.75x.jpg"/>\n  </doc>\n  (...)\n</docs>',
+    paging=Paging((), "doc"),
 )
 
 DOC_GET_MEDIAS = Operation(
@@ -973,6 +980,7 @@ DOC_GET_VISITORS = Operation(
     ),
     result="ipernity.models.doc:parse_doc_get_visitors",
     example='<visits count="10" per_page="10" pages="3" page="1" total="26">\n  <anonymous visited_at="1203604449" visits="3"/>\n  <visit user_id="12345" username="John" visited_at="1203605881" first_visit_at="1203603831" visits="2"/>\n  <visit user_id="12346" username="Bill" visited_at="1203604899" first_visit_at="1203604899" visits="1"/>\n  <visit user_id="12347" username="Tom" visited_at="1203603865" first_visit_at="1203603865" visits="1"/>\n  (...)\n</visits>',
+    paging=Paging((), "visit"),
 )
 
 DOC_NOTES_ADD = Operation(
@@ -1205,6 +1213,7 @@ DOC_SEARCH = Operation(
     ),
     result="ipernity.models.doc:parse_doc_search",
     example='<docs page="1" total="51258" pages="2563" per_page="20">\n  <doc doc_id="394926" title="A nice car" license="3">\n    <owner user_id="295"/>\n    <thumb label="75x" ext="jpg" w="75" h="75" url="http://u1.ipernity.com/2/49/26/394926.e831d113.75x.jpg"/>\n  </doc>\n</docs>',
+    paging=Paging((), "doc"),
 )
 
 DOC_SET = Operation(
@@ -1541,6 +1550,7 @@ EXPLORE_DOCS_GET_POPULAR = Operation(
     ),
     result="ipernity.models.explore:parse_explore_docs_get_popular",
     example='<docs total="12" per_page="20" page="1" pages="1">\n  <doc doc_id="394926" media="photo" license="0" title="My red car">\n    <owner user_id="28987"/>\n    <thumb label="75x" ext="jpg" w="75" h="75"\n           url="http://u1.ipernity.com/2/49/26/394926.e831d113.75x.jpg"/>\n  </doc>\n  <doc doc_id="3611" media="photo" license="11" title="DSC19909">\n    <owner user_id="87287"/>\n    <thumb label="75x" ext="jpg" w="75" h="75"\n           url="http://u1.ipernity.com/1/36/11/3611.236f34e9.75x.jpg"/>\n  </doc>\n       (...)\n</docs>',
+    paging=Paging((), "doc"),
 )
 
 EXPLORE_DOCS_GET_RECENT = Operation(
@@ -1690,6 +1700,7 @@ FAVES_ALBUMS_GET_LIST = Operation(
     ),
     result="ipernity.models.faves:parse_faves_albums_get_list",
     example='<albums total="17" per_page="2" page="1" count="2">\n  <album album_id="10551" link="http://www.ipernity.com/doc/1/album/10551"\n         title="My very first album" user_id="1">\n    <dates created_at="1220629307" last_comment_at="0" last_update_at="1220629354"/>\n    <count docs="2" visits="0" faves="0" comments="0" />\n    <cover cover_id="395574" w="122" h="240"\n           url="http://u1.ipernity.com/2/55/74/395574.a1dccd50.240.jpg" />\n    <can fave="1" comment="1"/>\n  </album>\n  <album album_id="10540" link="http://www.ipernity.com/doc/2/album/10540"\n         title="Summer" user_id="2">\n    <dates created_at="1176292271" last_comment_at="1176725507" last_update_at="1176725940"/>\n    <count docs="1" visits="0" faves="0" comments="0" />\n    <cover doc_id="395557" w="75" h="75"\n           url="http://u1.ipernity.com/2/55/57/395557.e8265d4f.240.jpg" />\n    <can fave="1" comment="1"/>\n  </album>\n</albums>',
+    paging=Paging((), "album"),
 )
 
 FAVES_ALBUMS_REMOVE = Operation(
@@ -1769,6 +1780,7 @@ FAVES_DOCS_GET_LIST = Operation(
     ),
     result="ipernity.models.faves:parse_faves_docs_get_list",
     example='<docs total="12" per_page="20" page="1" pages="1">\n  <doc doc_id="394926" media="photo" license="0" title="Nice car"\n       isfamily="1" isfriend="0" iscontact="0">\n    <thumb label="75x" ext="jpg" w="75" h="75" url="http://u1.ipernity.com/2/49/26/394926.e831d113.75x.jpg"/>\n  </doc>\n  <doc doc_id="3611" media="photo" license="11" title="DSC110693"\n       isfamily="0" isfriend="0" iscontact="1">\n    <thumb label="75x" ext="jpg" w="75" h="75" url="http://u1.ipernity.com/1/36/11/3611.236f34e9.75x.jpg"/>\n  </doc>\n  (...)\n</docs>',
+    paging=Paging((), "doc"),
 )
 
 FAVES_DOCS_REMOVE = Operation(
@@ -1842,6 +1854,7 @@ FOLDER_ALBUMS_GET_LIST = Operation(
     ),
     result="ipernity.models.folder:parse_folder_albums_get_list",
     example='<folder folder_id="10460">\n  <albums total="12" per_page="20" page="1" pages="1">\n    <album album_id="34926" title="test de photo">\n      <thumb label="75x" ext="jpg" w="75" h="75"\n             url="http://u1.ipernity.com/2/49/26/394926.e831d113.75x.jpg"/>\n    </album>\n    <album album_id="35611" title="110693">\n      <thumb label="75x" ext="jpg" w="75" h="75"\n             url="http://u1.ipernity.com/1/36/11/3611.236f34e9.75x.jpg"/>\n    </album>\n    (...)\n  </albums>\n  <cover album_id="35574" w="75" h="75"\n         url="http://u1.ipernity.com/2/55/74/395574.a1dccd50.75x.jpg"/>\n</folder>',
+    paging=Paging(("albums",), "album"),
 )
 
 FOLDER_ALBUMS_REMOVE = Operation(
@@ -1991,6 +2004,7 @@ FOLDER_GET_LIST = Operation(
     ),
     result="ipernity.models.folder:parse_folder_get_list",
     example='<folders total="17" per_page="2" page="1" count="2" thumbsize="75x">\n  <can create="1"/>\n  <folder folder_id="10551" link="http://www.ipernity.com/doc/1/album/10551"\n         title="My very first folder">\n    <dates created_at="1218038768" />\n    <count albums="2" family="1" friend="1" ff="1" public="1" />\n    <cover doc_id="395574" w="122" h="240"\n           url="http://u1.ipernity.com/2/55/74/395574.a1dccd50.240.jpg" />\n  </folder>\n  <folder folder_id="10540" link="http://www.ipernity.com/doc/1/album/10540"\n         title="Summer">\n    <visibility family="0" friend="0" ff="0" public="1" />\n    <dates created_at="1218037919" />\n    <count albums="1" family="1" friend="1" ff="1" public="1" />\n    <cover doc_id="395557" w="240" h="156"\n           url="http://u1.ipernity.com/2/55/57/395557.e8265d4f.240.jpg" />\n  </folder>\n</folders>',
+    paging=Paging((), "folder"),
 )
 
 FOLDER_ORDER_LIST = Operation(
@@ -2145,6 +2159,7 @@ GROUP_DOCS_GET_LIST = Operation(
     ),
     result="ipernity.models.group:parse_group_docs_get_list",
     example='<group group_id="10460">\n  <docs total="12" per_page="20" page="1" pages="1">\n    <doc doc_id="394926" media="photo" license="0" title="test de photo">\n      <thumb label="75x" ext="jpg" w="75" h="75" url="http://u1.ipernity.com/2/49/26/394926.e831d113.75x.jpg"/>\n    </doc>\n    <doc doc_id="3611" media="photo" license="11" title="110693">\n      <thumb label="75x" ext="jpg" w="75" h="75" url="http://u1.ipernity.com/1/36/11/3611.236f34e9.75x.jpg"/>\n    </doc>\n    (...)\n  </docs>\n</group>',
+    paging=Paging(("docs",), "doc"),
 )
 
 GROUP_DOCS_REMOVE = Operation(
@@ -2221,6 +2236,7 @@ GROUP_GET_LIST = Operation(
     ),
     result="ipernity.models.group:parse_group_get_list",
     example='<groups total="17" per_page="2" page="1" count="2" thumbsize="75x">\n  <group group_id="10551"\n         link="http://www.ipernity.com/group/10551"\n         icon="http://u1.ipernity.com/p/00/01/10551.jpg"\n         title="Abarth lovers">\n    <visibility ispublic="1" docs="1" topics="1"/>\n    <dates created_at="1218038768"\n           last_doc_at="1218048563" last_topic_at="1218048231"/>\n    <count members="125" docs="2563" topics="13"/>\n    <you isadmin="1" ismoderator="0" ismember="0" docs="299"\n         joined_at="123456585" visited_at="1218039770"/>\n  </group>\n  <group group_id="10552"\n         link="http://www.ipernity.com/group/10551"\n         icon="http://u1.ipernity.com/p/00/01/10551.jpg"\n         title="My very first group">\n    <visibility ispublic="1" docs="1" topics="1"/>\n    <dates created_at="1218038768"\n           last_doc_at="1218048563" last_topic_at="1218048231"/>\n    <count members="125" docs="2563" topics="13"/>\n    <you isadmin="0" ismoderator="0" ismember="1" docs="0"\n         joined_at="123456585" visited_at="1218039770"/>\n  </group>\n\n</groups>',
+    paging=Paging((), "group"),
 )
 
 GROUP_SEARCH = Operation(
@@ -2257,6 +2273,7 @@ GROUP_SEARCH = Operation(
     ),
     result="ipernity.models.group:parse_group_search",
     example='<groups page="1" total="5125" pages="256" per_page="20">\n  <group group_id="125" title="Abarth lovers"\n         link="http://www.ipernity.com/group/acoolgroup"\n         icon="http://u1.ipernity.com/p/00/01/125.jpg">\n    <count members="125" docs="2563" topics="13"/>\n    <dates created_at="1218038768"\n           last_doc_at="1218048563" last_topic_at="1218048231"/>\n    <visibility ispublic="1" docs="1" topics="1"/>\n  </group>\n   <group group_id="126" title="Kitty Club"\n         link="http://www.ipernity.com/group/kitty"\n         icon="http://u1.ipernity.com/p/00/01/126.jpg">\n    <count members="1325" docs="25563" topics="636"/>\n    <dates created_at="1218048748"\n           last_doc_at="1218348462" last_topic_at="1218044233"/>\n    <visibility ispublic="1" docs="1" topics="1"/>\n  </group>\n  (...)\n</groups>',
+    paging=Paging((), "group"),
 )
 
 NETWORK_AUTOCOMPLETE = Operation(
@@ -2367,6 +2384,7 @@ NETWORK_GET_LIST = Operation(
     ),
     result="ipernity.models.network:parse_network_get_list",
     example='<network count="50" page="1" pages="1" total="122" per_page="50">\n  <user user_id="1234" username="John B."\n        icon="http://u1.ipernity.dev/p/12/34/1234/userphoto.jpg"\n        alias="john" >\n     <relation isfamily="0" isfriend="1" iscontact="0" revfriend="0"\n               revfamily="1" revcontact="0"/>\n     <count docs="256" posts="65" network="562"/>\n  </user>\n  <user user_id="1235" username="Jim"\n        icon="http://u1.ipernity.dev/p/12/34/1235/userphoto.jpg"\n        alias="jim2008" >\n    <relation isfamily="0" isfriend="1" iscontact="0" revfriend="0"\n               revfamily="1" revcontact="0"/>\n    <count docs="2656" posts="365" network="2562"/>\n  </user>\n  (...)\n</network>',
+    paging=Paging((), "user"),
 )
 
 POST_COMMENTS_ADD = Operation(
@@ -2491,6 +2509,7 @@ POST_COMMENTS_GET_LIST = Operation(
     ),
     result="ipernity.models.post:parse_post_comments_get_list",
     example='<comments post_id="12345" total="2" count="2" per_page="100" page="1" pages="1">\n  <comment comment_id="12568" user_id="5885" username="John" posted_at="1401983900">\n    <content>The first comment</content>\n  </comment>\n  <comment comment_id="12569" parent_id="12568" user_id="5886" username="Jim"\n           posted_at="1401984000" modified_at="1401984300">\n    <content>Yes, I can see this ;)</content>\n  </comment>\n</comments>',
+    paging=Paging((), "comment"),
 )
 
 POST_COMMENTS_REPLY = Operation(
@@ -2603,6 +2622,7 @@ POST_GET_FAVES = Operation(
     ),
     result="ipernity.models.post:parse_post_get_faves",
     example='<faves count="10" per_page="10" pages="2" page="1" total="17">\n  <fave user_id="12345" username="John" faved_at="1203605881" />\n  <fave user_id="12346" username="Bill" faved_at="1203604899"/>\n  <fave user_id="12347" username="Tom" faved_at="1203603865" />\n  (...)\n</faves>',
+    paging=Paging((), "fave"),
 )
 
 POST_GET_LIST = Operation(
@@ -2646,6 +2666,7 @@ POST_GET_LIST = Operation(
     ),
     result="ipernity.models.post:parse_post_get_list",
     example='<posts total="2" per_page="20" page="1" pages="1">\n  <post post_id="12345" license="0" link="https://www.ipernity.com/post/christophe/12345" title="this is the title" intro="" safety="0">\n    <owner user_id="123" username="Christophe"/>\n    <dates posted_at="1401983773" created="1401983773" last_comment_at="0" last_update_at="1401983773"/>\n  </post>\n  <post post_id="12340" license="0" link="https://www.ipernity.com/post/christophe/12340" title="an older post" intro="" safety="0">\n    <owner user_id="123" username="Christophe"/>\n    <dates posted_at="1401883773" created="1401883773" last_comment_at="0" last_update_at="1401883773"/>\n  </post>\n</posts>',
+    paging=Paging((), "post"),
 )
 
 POST_GET_VISITORS = Operation(
@@ -2674,6 +2695,7 @@ POST_GET_VISITORS = Operation(
     ),
     result="ipernity.models.post:parse_post_get_visitors",
     example='<visits count="10" per_page="10" pages="3" page="1" total="26">\n  <anonymous visited_at="1203604449" visits="3"/>\n  <visit user_id="12345" username="John" visited_at="1203605881" first_visit_at="1203603831" visits="2"/>\n  <visit user_id="12346" username="Bill" visited_at="1203604899" first_visit_at="1203604899" visits="1"/>\n  <visit user_id="12347" username="Tom" visited_at="1203603865" first_visit_at="1203603865" visits="1"/>\n  (...)\n</visits>',
+    paging=Paging((), "visit"),
 )
 
 POST_SEARCH = Operation(
@@ -2753,6 +2775,7 @@ POST_SEARCH = Operation(
     ),
     result="ipernity.models.post:parse_post_search",
     example='<posts total="2" per_page="20" page="1" pages="1">\n  <post post_id="12345" license="0" link="https://www.ipernity.com/post/christophe/12345" title="this is the title" intro="" safety="0">\n    <owner user_id="123" username="Christophe"/>\n    <dates posted_at="1401983773" created="1401983773" last_comment_at="0" last_update_at="1401983773"/>\n  </post>\n  <post post_id="12340" license="0" link="https://www.ipernity.com/post/christophe/12340" title="an older post" intro="" safety="0">\n    <owner user_id="123" username="Christophe"/>\n    <dates posted_at="1401883773" created="1401883773" last_comment_at="0" last_update_at="1401883773"/>\n  </post>\n</posts>',
+    paging=Paging((), "post"),
 )
 
 POST_SET = Operation(
@@ -2869,6 +2892,7 @@ TAGS_DOCS_GET_LIST = Operation(
     ),
     result="ipernity.models.tags:parse_tags_docs_get_list",
     example='<docs page="1" total="51258" pages="2563" per_page="20">\n  <doc doc_id="394926" title="A nice car" license="3">\n    <owner user_id="295"/>\n    <thumb label="75x" ext="jpg" w="75" h="75" url="http://u1.ipernity.com/2/49/26/394926.e831d113.75x.jpg"/>\n  </doc>\n</docs>',
+    paging=Paging((), "doc"),
 )
 
 TAGS_USER_GET_LIST = Operation(

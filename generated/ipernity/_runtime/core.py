@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
@@ -21,6 +21,7 @@ from .. import _service
 from ..errors import IpernityError, ValidationError
 from .http import HttpReply, HttpRequest, send
 from .operation import Operation
+from .pages import walk
 from .rest import RestCodec
 from .retry import RetryPolicy
 from .signing import signature
@@ -124,6 +125,19 @@ class BaseClient:
             raise ValidationError(method, [f"unknown method {method!r}; see ipernity.operations.OPERATIONS"])
         return self._invoke(operation, params, _parser(operation.result))
 
+    def pages(self, method: str, /, **params: Any) -> Iterator[Any]:
+        """Every item of a paginated ``method``, page after page, e.g. ``pages("doc.getList", user_id=1)``."""
+        from ..operations import OPERATIONS
+
+        operation = OPERATIONS.get(method)
+        if operation is None or operation.paging is None:
+            paginated = sorted(name for name, op in OPERATIONS.items() if op.paging)
+            raise ValidationError(method, [f"{method!r} is not a paginated method; these are: {', '.join(paginated)}"])
+        if operation.paging.page in params:
+            raise ValidationError(method, [f"{operation.paging.page!r} is chosen by the iterator; leave it out"])
+        parse = _parser(operation.result)
+        return walk(operation, params, lambda values: self._invoke(operation, values, parse))
+
     def _sign(self, method: str, wire: dict[str, str]) -> dict[str, str]:
         """Add api_key, auth_token and api_sig as the notes (3.1) say: sign whenever a secret is known."""
         wire["api_key"] = self.api_key
@@ -202,3 +216,9 @@ class Namespace:
 
     def _call(self, operation: Operation, values: Mapping[str, Any], parse: Callable[[dict[str, Any]], T]) -> T:
         return self._client._invoke(operation, values, parse)
+
+    def _pages(
+        self, operation: Operation, values: Mapping[str, Any], parse: Callable[[dict[str, Any]], object]
+    ) -> Iterator[Any]:
+        client = self._client
+        return walk(operation, values, lambda wanted: client._invoke(operation, wanted, parse))

@@ -21,6 +21,19 @@ class Param(NamedTuple):
     signed: bool = True
 
 
+class Paging(NamedTuple):
+    """Where a paginated reply keeps its pages, as attribute names of the parsed model.
+
+    ``path`` leads from what the method returns to the container (empty when it is the
+    container), ``items`` is the container's list; ``page`` and ``per_page`` name the parameters.
+    """
+
+    path: tuple[str, ...]
+    items: str
+    page: str = "page"
+    per_page: str = "per_page"
+
+
 class Operation:
     """An API method: HTTP verb, authentication, parameters and how to build its reply.
 
@@ -28,7 +41,19 @@ class Operation:
     the dataclasses machinery would add to the import time of the package.
     """
 
-    __slots__ = ("name", "post", "sign", "token", "permissions", "params", "result", "example", "by_name", "has_file")
+    __slots__ = (
+        "name",
+        "post",
+        "sign",
+        "token",
+        "permissions",
+        "params",
+        "result",
+        "example",
+        "paging",
+        "by_name",
+        "has_file",
+    )
 
     def __init__(
         self,
@@ -41,6 +66,7 @@ class Operation:
         params: tuple[Param, ...],
         result: str,
         example: str = "",
+        paging: Paging | None = None,
     ) -> None:
         self.name = name
         self.post = post
@@ -50,6 +76,7 @@ class Operation:
         self.params = params
         self.result = result
         self.example = example
+        self.paging = paging
         self.by_name = {param.name: param for param in params}
         self.has_file = any(param.type == "file" for param in params)
 

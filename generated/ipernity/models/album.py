@@ -14,8 +14,11 @@ from .shapes import (
     ContextDoc,
     ContextDocs,
     Cover,
+    Doc,
     Docs,
+    Fave,
     Faves,
+    Visit,
     Visits,
 )
 
@@ -25,8 +28,11 @@ __all__ = [
     "ContextDoc",
     "ContextDocs",
     "Cover",
+    "Doc",
     "Docs",
+    "Fave",
     "Faves",
+    "Visit",
     "Visits",
     "AlbumContext",
     "AlbumDocAdded",

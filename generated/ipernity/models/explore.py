@@ -8,11 +8,13 @@ from typing import Any
 
 from .._runtime.coerce import one
 from .shapes import (
+    Doc,
     Docs,
     Groups,
 )
 
 __all__ = [
+    "Doc",
     "Docs",
     "Groups",
     "parse_explore_docs_get_popular",

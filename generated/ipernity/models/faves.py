@@ -8,12 +8,16 @@ from typing import Any
 
 from .._runtime.coerce import one
 from .shapes import (
+    Album,
     Albums,
+    Doc,
     Docs,
 )
 
 __all__ = [
+    "Album",
     "Albums",
+    "Doc",
     "Docs",
     "parse_faves_albums_add",
     "parse_faves_albums_get_list",

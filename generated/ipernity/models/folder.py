@@ -9,6 +9,7 @@ from typing import Any
 
 from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int
 from .shapes import (
+    Album,
     Albums,
     Cover,
     Folder,
@@ -16,6 +17,7 @@ from .shapes import (
 )
 
 __all__ = [
+    "Album",
     "Albums",
     "Cover",
     "Folder",

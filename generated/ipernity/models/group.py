@@ -11,6 +11,7 @@ from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int, t
 from .shapes import (
     ContextDoc,
     ContextDocs,
+    Doc,
     Docs,
     Group,
     Groups,
@@ -19,6 +20,7 @@ from .shapes import (
 __all__ = [
     "ContextDoc",
     "ContextDocs",
+    "Doc",
     "Docs",
     "Group",
     "Groups",

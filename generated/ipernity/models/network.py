@@ -10,11 +10,13 @@ from .._runtime.coerce import one
 from .shapes import (
     Docs,
     Network,
+    User,
 )
 
 __all__ = [
     "Docs",
     "Network",
+    "User",
     "parse_network_autocomplete",
     "parse_network_docs_get_recent",
     "parse_network_get_list",

@@ -13,9 +13,11 @@ from .shapes import (
     Comments,
     ContextPost,
     ContextPosts,
+    Fave,
     Faves,
     Post,
     Posts,
+    Visit,
     Visits,
 )
 
@@ -24,9 +26,11 @@ __all__ = [
     "Comments",
     "ContextPost",
     "ContextPosts",
+    "Fave",
     "Faves",
     "Post",
     "Posts",
+    "Visit",
     "Visits",
     "PostGetContextResult",
     "parse_post_comments_add",

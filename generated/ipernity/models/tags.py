@@ -8,11 +8,13 @@ from typing import Any
 
 from .._runtime.coerce import one
 from .shapes import (
+    Doc,
     Docs,
     TagList,
 )
 
 __all__ = [
+    "Doc",
     "Docs",
     "TagList",
     "parse_tags_docs_get_list",

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from .. import operations
@@ -149,6 +149,56 @@ class AlbumDocsService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_album_docs_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        album_id: int | str,
+        media: Literal["photo", "video", "audio", "other"] | None = None,
+        share: Literal[0, 1, 2, 3, 4] | None = None,
+        safesurf: Literal[1, 2, 3] | None = None,
+        extra: Sequence[Literal["dates", "geo", "medias", "original", "link"]] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Doc]:
+        """Every doc of album.docs.getList, page after page.
+
+        Lazy: one album.docs.getList call per page, made as the loop reaches it; nothing is checked or
+        sent before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            album_id: The album to list.
+            media: Only return this kind of media. (one of photo, video, audio, other)
+            share: Only return documents of this privacy level; only on an album of the authenticated
+                caller. (one of 0, 1, 2, 3, 4)
+            safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
+            extra: Extra information to include for each item. (one of dates, geo, medias, original,
+                link)
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Doc: one doc at a time.
+
+        Raises:
+            The exceptions of client.album.docs.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.ALBUM_DOCS_GET_LIST,
+            {
+                "album_id": album_id,
+                "media": media,
+                "share": share,
+                "safesurf": safesurf,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_album_docs_get_list,
         )
@@ -409,6 +459,37 @@ class AlbumService(Namespace):
             models.parse_album_get_faves,
         )
 
+    def iter_faves(
+        self,
+        *,
+        album_id: int | str,
+        per_page: int | None = None,
+    ) -> Iterator[models.Fave]:
+        """Every fave of album.getFaves, page after page.
+
+        Lazy: one album.getFaves call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            album_id: The album.
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Fave: one fave at a time.
+
+        Raises:
+            The exceptions of client.album.get_faves, when a page is fetched.
+        """
+        return self._pages(
+            operations.ALBUM_GET_FAVES,
+            {
+                "album_id": album_id,
+                "per_page": per_page,
+            },
+            models.parse_album_get_faves,
+        )
+
     def get_list(
         self,
         *,
@@ -459,6 +540,51 @@ class AlbumService(Namespace):
             models.parse_album_get_list,
         )
 
+    def iter_list(
+        self,
+        *,
+        user_id: int | str | None = None,
+        safesurf: Literal[1, 2, 3] | None = None,
+        empty: bool | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+        notinfolder: bool | None = None,
+    ) -> Iterator[models.Album]:
+        """Every album of album.getList, page after page.
+
+        Lazy: one album.getList call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: The member whose albums to list; the calling member when omitted.
+            safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
+            empty: true to include empty albums.
+            thumbsize: Size of the covers; sizes above 800 depend on the owner's preferences. (one of
+                75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+            notinfolder: true to list only albums that are in no folder.
+
+        Yields:
+            Album: one album at a time.
+
+        Raises:
+            The exceptions of client.album.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.ALBUM_GET_LIST,
+            {
+                "user_id": user_id,
+                "safesurf": safesurf,
+                "empty": empty,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
+                "notinfolder": notinfolder,
+            },
+            models.parse_album_get_list,
+        )
+
     def get_visitors(
         self,
         *,
@@ -491,6 +617,37 @@ class AlbumService(Namespace):
                 "album_id": album_id,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_album_get_visitors,
+        )
+
+    def iter_visitors(
+        self,
+        *,
+        album_id: int | str,
+        per_page: int | None = None,
+    ) -> Iterator[models.Visit]:
+        """Every visit of album.getVisitors, page after page.
+
+        Lazy: one album.getVisitors call per page, made as the loop reaches it; nothing is checked or
+        sent before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            album_id: The album.
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Visit: one visit at a time.
+
+        Raises:
+            The exceptions of client.album.get_visitors, when a page is fetched.
+        """
+        return self._pages(
+            operations.ALBUM_GET_VISITORS,
+            {
+                "album_id": album_id,
+                "per_page": per_page,
             },
             models.parse_album_get_visitors,
         )

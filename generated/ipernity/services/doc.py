@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -230,6 +230,43 @@ class DocCommentsService(Namespace):
                 "extra": extra,
                 "per_page": per_page,
                 "page": page,
+                "lg": lg,
+            },
+            models.parse_doc_comments_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        doc_id: int | str,
+        extra: Sequence[Literal["owner"]] | str | None = None,
+        per_page: int | None = None,
+        lg: str | None = None,
+    ) -> Iterator[models.Comment]:
+        """Every comment of doc.comments.getList, page after page.
+
+        Lazy: one doc.comments.getList call per page, made as the loop reaches it; nothing is checked or
+        sent before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            doc_id: The document.
+            extra: Extra information to include for each item. (one of owner)
+            per_page: Items per call (1 to 100; default 100).
+            lg: The reader's language code, e.g. fr, en, ca.
+
+        Yields:
+            Comment: one comment at a time.
+
+        Raises:
+            The exceptions of client.doc.comments.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.DOC_COMMENTS_GET_LIST,
+            {
+                "doc_id": doc_id,
+                "extra": extra,
+                "per_page": per_page,
                 "lg": lg,
             },
             models.parse_doc_comments_get_list,
@@ -794,6 +831,37 @@ class DocService(Namespace):
             models.parse_doc_get_faves,
         )
 
+    def iter_faves(
+        self,
+        *,
+        doc_id: int | str,
+        per_page: int | None = None,
+    ) -> Iterator[models.Fave]:
+        """Every fave of doc.getFaves, page after page.
+
+        Lazy: one doc.getFaves call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            doc_id: The document.
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Fave: one fave at a time.
+
+        Raises:
+            The exceptions of client.doc.get_faves, when a page is fetched.
+        """
+        return self._pages(
+            operations.DOC_GET_FAVES,
+            {
+                "doc_id": doc_id,
+                "per_page": per_page,
+            },
+            models.parse_doc_get_faves,
+        )
+
     def get_list(
         self,
         *,
@@ -844,6 +912,55 @@ class DocService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_doc_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        user_id: int | str,
+        media: Literal["photo", "video", "audio", "other"] | None = None,
+        share: Literal[0, 1, 2, 3, 4] | None = None,
+        safesurf: Literal[1, 2, 3] | None = None,
+        extra: Sequence[Literal["dates", "count", "geo", "medias", "original", "md5"]] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Doc]:
+        """Every doc of doc.getList, page after page.
+
+        Lazy: one doc.getList call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: The member whose documents to list.
+            media: Only return this kind of media. (one of photo, video, audio, other)
+            share: Only return documents of this privacy level. (one of 0, 1, 2, 3, 4)
+            safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
+            extra: Extra information to include for each item. (one of dates, count, geo, medias,
+                original, md5)
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Doc: one doc at a time.
+
+        Raises:
+            The exceptions of client.doc.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.DOC_GET_LIST,
+            {
+                "user_id": user_id,
+                "media": media,
+                "share": share,
+                "safesurf": safesurf,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_doc_get_list,
         )
@@ -943,6 +1060,37 @@ class DocService(Namespace):
             models.parse_doc_get_visitors,
         )
 
+    def iter_visitors(
+        self,
+        *,
+        doc_id: int | str,
+        per_page: int | None = None,
+    ) -> Iterator[models.Visit]:
+        """Every visit of doc.getVisitors, page after page.
+
+        Lazy: one doc.getVisitors call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            doc_id: The document.
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Visit: one visit at a time.
+
+        Raises:
+            The exceptions of client.doc.get_visitors, when a page is fetched.
+        """
+        return self._pages(
+            operations.DOC_GET_VISITORS,
+            {
+                "doc_id": doc_id,
+                "per_page": per_page,
+            },
+            models.parse_doc_get_visitors,
+        )
+
     def search(
         self,
         *,
@@ -1034,6 +1182,97 @@ class DocService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_doc_search,
+        )
+
+    def iter_search(
+        self,
+        *,
+        user_id: int | str | None = None,
+        media: Literal["photo", "video", "audio", "other"] | None = None,
+        share: Literal[0, 1, 2, 3, 4] | None = None,
+        safesurf: Literal[1, 2, 3] | None = None,
+        text: str | None = None,
+        tags: Sequence[str] | str | None = None,
+        album_id: int | str | None = None,
+        group_id: int | str | None = None,
+        license: Sequence[Literal[0, 1, 3, 5, 7, 9, 11, 255]] | str | None = None,
+        posted_min: int | datetime | None = None,
+        posted_max: int | datetime | None = None,
+        created_min: str | None = None,
+        created_max: str | None = None,
+        lat: float | None = None,
+        lng: float | None = None,
+        dist: float | None = None,
+        sort: Literal["relevance", "popular", "posted-desc", "posted-asc", "created-desc", "created-asc"] | None = None,
+        extra: Sequence[Literal["owner", "dates", "count", "license", "medias", "geo", "original"]] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Doc]:
+        """Every doc of doc.search, page after page.
+
+        Lazy: one doc.search call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: Only this member's documents; everyone's public documents when omitted.
+            media: Only return this kind of media. (one of photo, video, audio, other)
+            share: Only the caller's documents of this privacy level; ignored unless user_id is the
+                caller. (one of 0, 1, 2, 3, 4)
+            safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
+            text: Full-text query on titles, descriptions and tags; +word, -word and quotes switch to
+                boolean mode.
+            tags: Tags to look for. (at most 20 items)
+            album_id: Search only in this album.
+            group_id: Search only in this group.
+            license: One license or several (see doc.setLicense). (one of 0, 1, 3, 5, 7, 9, 11, 255)
+            posted_min: Earliest posting time (unix time, GMT).
+            posted_max: Latest posting time (unix time, GMT).
+            created_min: Earliest date taken, as YYYY-MM-DD HH:MM:SS.
+            created_max: Latest date taken, as YYYY-MM-DD HH:MM:SS.
+            lat: Latitude of the search centre, in degrees.
+            lng: Longitude of the search centre, in degrees.
+            dist: Search radius in meters. (≥ 0; ≤ 30000; default 5000)
+            sort: Order of the results. (one of relevance, popular, posted-desc, posted-asc, created-
+                desc, created-asc; default relevance)
+            extra: Extra information to include for each item. (one of owner, dates, count, license,
+                medias, geo, original)
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Doc: one doc at a time.
+
+        Raises:
+            The exceptions of client.doc.search, when a page is fetched.
+        """
+        return self._pages(
+            operations.DOC_SEARCH,
+            {
+                "user_id": user_id,
+                "media": media,
+                "share": share,
+                "safesurf": safesurf,
+                "text": text,
+                "tags": tags,
+                "album_id": album_id,
+                "group_id": group_id,
+                "license": license,
+                "posted_min": posted_min,
+                "posted_max": posted_max,
+                "created_min": created_min,
+                "created_max": created_max,
+                "lat": lat,
+                "lng": lng,
+                "dist": dist,
+                "sort": sort,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_doc_search,
         )

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from .. import operations
@@ -58,6 +58,49 @@ class ExploreDocsService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_explore_docs_get_popular,
+        )
+
+    def iter_popular(
+        self,
+        *,
+        safesurf: Literal[1, 2, 3] | None = None,
+        media: Literal["photo", "video"] | None = None,
+        extra: Sequence[Literal["owner", "dates", "license", "medias", "geo"]] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Doc]:
+        """Every doc of explore.docs.getPopular, page after page.
+
+        Lazy: one explore.docs.getPopular call per page, made as the loop reaches it; nothing is checked
+        or sent before the first item is asked for. The page size defaults to the API's maximum and
+        never exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
+            media: Only return this kind of media (photo or video). (one of photo, video)
+            extra: Extra information to include for each item. (one of owner, dates, license, medias,
+                geo)
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 50; default 50).
+
+        Yields:
+            Doc: one doc at a time.
+
+        Raises:
+            The exceptions of client.explore.docs.get_popular, when a page is fetched.
+        """
+        return self._pages(
+            operations.EXPLORE_DOCS_GET_POPULAR,
+            {
+                "safesurf": safesurf,
+                "media": media,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_explore_docs_get_popular,
         )

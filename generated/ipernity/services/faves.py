@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from .. import operations
@@ -88,6 +88,48 @@ class FavesAlbumsService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_faves_albums_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        user_id: int | str | None = None,
+        owner_id: int | str | None = None,
+        extra: Sequence[Literal["owner"]] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Album]:
+        """Every album of faves.albums.getList, page after page.
+
+        Lazy: one faves.albums.getList call per page, made as the loop reaches it; nothing is checked or
+        sent before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: The member whose faves to list; the calling member when omitted.
+            owner_id: Only albums owned by this member.
+            extra: Extra information to include for each item. (one of owner)
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Album: one album at a time.
+
+        Raises:
+            The exceptions of client.faves.albums.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.FAVES_ALBUMS_GET_LIST,
+            {
+                "user_id": user_id,
+                "owner_id": owner_id,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_faves_albums_get_list,
         )
@@ -203,6 +245,52 @@ class FavesDocsService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_faves_docs_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        user_id: int | str | None = None,
+        owner_id: int | str | None = None,
+        safesurf: Literal[1, 2, 3] | None = None,
+        extra: Sequence[Literal["owner", "dates", "count", "geo", "medias", "original"]] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Doc]:
+        """Every doc of faves.docs.getList, page after page.
+
+        Lazy: one faves.docs.getList call per page, made as the loop reaches it; nothing is checked or
+        sent before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: The member whose faves to list; the calling member when omitted.
+            owner_id: Only documents owned by this member.
+            safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
+            extra: Extra information to include for each item. (one of owner, dates, count, geo, medias,
+                original)
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Doc: one doc at a time.
+
+        Raises:
+            The exceptions of client.faves.docs.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.FAVES_DOCS_GET_LIST,
+            {
+                "user_id": user_id,
+                "owner_id": owner_id,
+                "safesurf": safesurf,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_faves_docs_get_list,
         )

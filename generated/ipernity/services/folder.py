@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from .. import operations
@@ -85,6 +85,42 @@ class FolderAlbumsService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_folder_albums_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        folder_id: int | str,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Album]:
+        """Every album of folder.albums.getList, page after page.
+
+        Lazy: one folder.albums.getList call per page, made as the loop reaches it; nothing is checked
+        or sent before the first item is asked for. The page size defaults to the API's maximum and
+        never exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            folder_id: The folder to list.
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Album: one album at a time.
+
+        Raises:
+            The exceptions of client.folder.albums.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.FOLDER_ALBUMS_GET_LIST,
+            {
+                "folder_id": folder_id,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_folder_albums_get_list,
         )
@@ -305,6 +341,45 @@ class FolderService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_folder_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        user_id: int | str | None = None,
+        empty: bool | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Folder]:
+        """Every folder of folder.getList, page after page.
+
+        Lazy: one folder.getList call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: The member whose folders to list; the calling member when omitted.
+            empty: true to include empty folders.
+            thumbsize: Size of the covers; sizes above 800 depend on the owner's preferences. (one of
+                75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Folder: one folder at a time.
+
+        Raises:
+            The exceptions of client.folder.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.FOLDER_GET_LIST,
+            {
+                "user_id": user_id,
+                "empty": empty,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_folder_get_list,
         )

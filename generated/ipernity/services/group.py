@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from .. import operations
@@ -159,6 +159,55 @@ class GroupDocsService(Namespace):
             models.parse_group_docs_get_list,
         )
 
+    def iter_list(
+        self,
+        *,
+        group_id: int | str,
+        user_id: int | str | None = None,
+        media: Literal["photo", "video", "audio", "other"] | None = None,
+        safesurf: Literal[1, 2, 3] | None = None,
+        extra: Sequence[Literal["owner", "dates", "geo", "medias", "original"]] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Doc]:
+        """Every doc of group.docs.getList, page after page.
+
+        Lazy: one group.docs.getList call per page, made as the loop reaches it; nothing is checked or
+        sent before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            group_id: The group to list.
+            user_id: Only documents owned by this member.
+            media: Only return this kind of media. (one of photo, video, audio, other)
+            safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
+            extra: Extra information to include for each item. (one of owner, dates, geo, medias,
+                original)
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Doc: one doc at a time.
+
+        Raises:
+            The exceptions of client.group.docs.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.GROUP_DOCS_GET_LIST,
+            {
+                "group_id": group_id,
+                "user_id": user_id,
+                "media": media,
+                "safesurf": safesurf,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
+            },
+            models.parse_group_docs_get_list,
+        )
+
     def remove(
         self,
         *,
@@ -275,6 +324,41 @@ class GroupService(Namespace):
             models.parse_group_get_list,
         )
 
+    def iter_list(
+        self,
+        *,
+        user_id: int | str | None = None,
+        lang: str | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Group]:
+        """Every group of group.getList, page after page.
+
+        Lazy: one group.getList call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: The member whose groups to list; the calling member when omitted.
+            lang: Language code of the group title and description; defaults to the caller's or the
+                browser's language.
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Group: one group at a time.
+
+        Raises:
+            The exceptions of client.group.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.GROUP_GET_LIST,
+            {
+                "user_id": user_id,
+                "lang": lang,
+                "per_page": per_page,
+            },
+            models.parse_group_get_list,
+        )
+
     def search(
         self,
         *,
@@ -315,6 +399,45 @@ class GroupService(Namespace):
                 "sort": sort,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_group_search,
+        )
+
+    def iter_search(
+        self,
+        *,
+        text: str | None = None,
+        lang: str | None = None,
+        sort: Literal["relevance", "created-desc", "created-asc"] | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Group]:
+        """Every group of group.search, page after page.
+
+        Lazy: one group.search call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            text: Full-text query on group titles and descriptions; +word and -word switch to boolean
+                mode.
+            lang: Language code of the group title and description; defaults to the caller's or the
+                browser's language.
+            sort: Order of the results. (one of relevance, created-desc, created-asc; default relevance)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Group: one group at a time.
+
+        Raises:
+            The exceptions of client.group.search, when a page is fetched.
+        """
+        return self._pages(
+            operations.GROUP_SEARCH,
+            {
+                "text": text,
+                "lang": lang,
+                "sort": sort,
+                "per_page": per_page,
             },
             models.parse_group_search,
         )

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from .. import operations
@@ -147,6 +147,44 @@ class NetworkService(Namespace):
                 "extra": extra,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_network_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        user_id: int | str | None = None,
+        relation: Literal[0, 1, 2, 3, 4, 8] | None = None,
+        extra: Sequence[Literal["realname", "count", "location"]] | str | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.User]:
+        """Every user of network.getList, page after page.
+
+        Lazy: one network.getList call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: The member whose network to list; the calling member when omitted.
+            relation: Only members of this relation; only honoured for the caller's own network. (one of
+                0, 1, 2, 3, 4, 8)
+            extra: Extra information to include for each item. (one of realname, count, location)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            User: one user at a time.
+
+        Raises:
+            The exceptions of client.network.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.NETWORK_GET_LIST,
+            {
+                "user_id": user_id,
+                "relation": relation,
+                "extra": extra,
+                "per_page": per_page,
             },
             models.parse_network_get_list,
         )

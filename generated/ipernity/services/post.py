@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -204,6 +204,40 @@ class PostCommentsService(Namespace):
             models.parse_post_comments_get_list,
         )
 
+    def iter_list(
+        self,
+        *,
+        post_id: int | str,
+        extra: Sequence[str] | str | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Comment]:
+        """Every comment of post.comments.getList, page after page.
+
+        Lazy: one post.comments.getList call per page, made as the loop reaches it; nothing is checked
+        or sent before the first item is asked for. The page size defaults to the API's maximum and
+        never exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            post_id: The post.
+            extra: Extra information to include; doc.comments.getList knows owner.
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Comment: one comment at a time.
+
+        Raises:
+            The exceptions of client.post.comments.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.POST_COMMENTS_GET_LIST,
+            {
+                "post_id": post_id,
+                "extra": extra,
+                "per_page": per_page,
+            },
+            models.parse_post_comments_get_list,
+        )
+
     def reply(
         self,
         *,
@@ -367,6 +401,37 @@ class PostService(Namespace):
             models.parse_post_get_faves,
         )
 
+    def iter_faves(
+        self,
+        *,
+        post_id: int | str,
+        per_page: int | None = None,
+    ) -> Iterator[models.Fave]:
+        """Every fave of post.getFaves, page after page.
+
+        Lazy: one post.getFaves call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            post_id: The post.
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Fave: one fave at a time.
+
+        Raises:
+            The exceptions of client.post.get_faves, when a page is fetched.
+        """
+        return self._pages(
+            operations.POST_GET_FAVES,
+            {
+                "post_id": post_id,
+                "per_page": per_page,
+            },
+            models.parse_post_get_faves,
+        )
+
     def get_list(
         self,
         *,
@@ -417,6 +482,49 @@ class PostService(Namespace):
             models.parse_post_get_list,
         )
 
+    def iter_list(
+        self,
+        *,
+        user_id: int | str,
+        share: Literal[0, 1, 2, 3, 4] | None = None,
+        extra: Sequence[str] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Post]:
+        """Every post of post.getList, page after page.
+
+        Lazy: one post.getList call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: The member whose posts to list.
+            share: Only return posts of this privacy level. (one of 0, 1, 2, 3, 4)
+            extra: Extra information to include for each post; post.get knows tags and embed.
+            thumbsize: Size of the embedded thumbnails; sizes above 800 depend on the owner's
+                preferences. (one of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default
+                75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Post: one post at a time.
+
+        Raises:
+            The exceptions of client.post.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.POST_GET_LIST,
+            {
+                "user_id": user_id,
+                "share": share,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
+            },
+            models.parse_post_get_list,
+        )
+
     def get_visitors(
         self,
         *,
@@ -449,6 +557,37 @@ class PostService(Namespace):
                 "post_id": post_id,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_post_get_visitors,
+        )
+
+    def iter_visitors(
+        self,
+        *,
+        post_id: int | str,
+        per_page: int | None = None,
+    ) -> Iterator[models.Visit]:
+        """Every visit of post.getVisitors, page after page.
+
+        Lazy: one post.getVisitors call per page, made as the loop reaches it; nothing is checked or
+        sent before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            post_id: The post.
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Visit: one visit at a time.
+
+        Raises:
+            The exceptions of client.post.get_visitors, when a page is fetched.
+        """
+        return self._pages(
+            operations.POST_GET_VISITORS,
+            {
+                "post_id": post_id,
+                "per_page": per_page,
             },
             models.parse_post_get_visitors,
         )
@@ -523,6 +662,76 @@ class PostService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_post_search,
+        )
+
+    def iter_search(
+        self,
+        *,
+        user_id: int | str | None = None,
+        share: Literal[0, 1, 2, 3, 4] | None = None,
+        text: str | None = None,
+        tags: Sequence[str] | str | None = None,
+        license: Sequence[int] | str | None = None,
+        posted_min: int | datetime | None = None,
+        posted_max: int | datetime | None = None,
+        created_min: str | None = None,
+        created_max: str | None = None,
+        sort: Literal["relevance", "popular", "posted-desc", "posted-asc", "created-desc", "created-asc"] | None = None,
+        extra: Sequence[Literal["embed"]] | str | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Post]:
+        """Every post of post.search, page after page.
+
+        Lazy: one post.search call per page, made as the loop reaches it; nothing is checked or sent
+        before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            user_id: Only this member's posts; everyone's public posts when omitted.
+            share: Only the caller's posts of this privacy level; ignored unless user_id is the caller.
+                (one of 0, 1, 2, 3, 4)
+            text: Full-text query on titles, texts and tags; +word, -word and quotes switch to boolean
+                mode.
+            tags: Tags to look for. (at most 20 items)
+            license: One license code or several, e.g. 1,3,7.
+            posted_min: Earliest posting time (unix time, GMT).
+            posted_max: Latest posting time (unix time, GMT).
+            created_min: Earliest creation date, as YYYY-MM-DD.
+            created_max: Latest creation date, as YYYY-MM-DD.
+            sort: Order of the results. (one of relevance, popular, posted-desc, posted-asc, created-
+                desc, created-asc; default relevance)
+            extra: Extra information to include for each item. (one of embed)
+            thumbsize: Size of the embedded thumbnails; sizes above 800 depend on the owner's
+                preferences. (one of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default
+                75x)
+            per_page: Items per call (1 to 100; default 100).
+
+        Yields:
+            Post: one post at a time.
+
+        Raises:
+            The exceptions of client.post.search, when a page is fetched.
+        """
+        return self._pages(
+            operations.POST_SEARCH,
+            {
+                "user_id": user_id,
+                "share": share,
+                "text": text,
+                "tags": tags,
+                "license": license,
+                "posted_min": posted_min,
+                "posted_max": posted_max,
+                "created_min": created_min,
+                "created_max": created_max,
+                "sort": sort,
+                "extra": extra,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_post_search,
         )

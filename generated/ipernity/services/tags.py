@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from .. import operations
@@ -71,6 +71,61 @@ class TagsDocsService(Namespace):
                 "thumbsize": thumbsize,
                 "per_page": per_page,
                 "page": page,
+            },
+            models.parse_tags_docs_get_list,
+        )
+
+    def iter_list(
+        self,
+        *,
+        type: Literal["keyword", "member"],
+        id: int | str,
+        user_id: int | str | None = None,
+        safesurf: Literal[1, 2, 3] | None = None,
+        media: Literal["photo", "video", "audio", "other"] | None = None,
+        extra: Sequence[Literal["owner", "dates", "medias", "original"]] | str | None = None,
+        sort: Literal["popular", "posted-desc", "posted-asc"] | None = None,
+        thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
+        | None = None,
+        per_page: int | None = None,
+    ) -> Iterator[models.Doc]:
+        """Every doc of tags.docs.getList, page after page.
+
+        Lazy: one tags.docs.getList call per page, made as the loop reaches it; nothing is checked or
+        sent before the first item is asked for. The page size defaults to the API's maximum and never
+        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+
+        Args:
+            type: Kind of tag. (one of keyword, member)
+            id: The tag.
+            user_id: Only documents owned by this member.
+            safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
+            media: Only return this kind of media. (one of photo, video, audio, other)
+            extra: Extra information to include for each document; original needs user_id. (one of
+                owner, dates, medias, original)
+            sort: Order of the results. (one of popular, posted-desc, posted-asc; default popular)
+            thumbsize: Size of the thumbnails; sizes above 800 depend on the owner's preferences. (one
+                of 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
+            per_page: Items per call (1 to 500; default 500).
+
+        Yields:
+            Doc: one doc at a time.
+
+        Raises:
+            The exceptions of client.tags.docs.get_list, when a page is fetched.
+        """
+        return self._pages(
+            operations.TAGS_DOCS_GET_LIST,
+            {
+                "type": type,
+                "id": id,
+                "user_id": user_id,
+                "safesurf": safesurf,
+                "media": media,
+                "extra": extra,
+                "sort": sort,
+                "thumbsize": thumbsize,
+                "per_page": per_page,
             },
             models.parse_tags_docs_get_list,
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ._runtime.core import BaseClient
 
 if TYPE_CHECKING:
+    from .services.album import AlbumService
     from .services.doc import DocService
     from .services.group import GroupService
     from .services.test import TestService
@@ -31,6 +32,13 @@ class Client(BaseClient):
         retry: How failed calls are retried; see RetryPolicy.
         validate: Check parameters before sending (default True).
     """
+
+    @cached_property
+    def album(self) -> AlbumService:
+        """album.* methods."""
+        from .services.album import AlbumService
+
+        return AlbumService(self)
 
     @cached_property
     def doc(self) -> DocService:

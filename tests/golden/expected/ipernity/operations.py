@@ -8,7 +8,36 @@ about a method is written anywhere else.
 
 from __future__ import annotations
 
-from ._runtime.operation import Operation, Param
+from ._runtime.operation import Operation, Paging, Param
+
+ALBUM_DOCS_GET_LIST = Operation(
+    name="album.docs.getList",
+    post=False,
+    sign=False,
+    token=False,
+    permissions=(),
+    params=(
+        Param(
+            "album_id",
+            "id",
+            required=True,
+        ),
+        Param(
+            "per_page",
+            "int",
+            minimum=1,
+            maximum=100,
+        ),
+        Param(
+            "page",
+            "int",
+            minimum=1,
+        ),
+    ),
+    result="ipernity.models.album:parse_album_docs_get_list",
+    example='<album album_id="7"><docs page="1" pages="2" total="3"><doc doc_id="1"/><doc doc_id="2"/></docs></album>',
+    paging=Paging(("docs",), "doc"),
+)
 
 DOC_GET_OWNER = Operation(
     name="doc.getOwner",
@@ -112,6 +141,7 @@ UPLOAD_REPLACE = Operation(
 )
 
 OPERATIONS: dict[str, Operation] = {
+    "album.docs.getList": ALBUM_DOCS_GET_LIST,
     "doc.getOwner": DOC_GET_OWNER,
     "group.docs.add": GROUP_DOCS_ADD,
     "test.echo": TEST_ECHO,
@@ -120,6 +150,11 @@ OPERATIONS: dict[str, Operation] = {
 
 # Reply elements that are lists even when one item is sent (the JSON format's arrays), by path.
 REPEATED: dict[str, frozenset[str]] = {
+    "album.docs.getList": frozenset(
+        {
+            "album/docs/doc",
+        }
+    ),
     "doc.getOwner": frozenset(
         {
             "note",

@@ -8,6 +8,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .album import (
+        AlbumDoc,
+        AlbumDocList,
+        AlbumDocs,
+    )
     from .doc import (
         DocGetOwnerResult,
         OwnerNote,
@@ -21,6 +26,9 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "AlbumDoc",
+    "AlbumDocList",
+    "AlbumDocs",
     "DocGetOwnerResult",
     "GroupDocStatus",
     "GroupDocsAdded",
@@ -29,6 +37,9 @@ __all__ = [
 ]
 
 _MODULES = {
+    "AlbumDoc": "album",
+    "AlbumDocs": "album",
+    "AlbumDocList": "album",
     "OwnerNote": "doc",
     "DocGetOwnerResult": "doc",
     "GroupDocStatus": "group",
