@@ -1,8 +1,15 @@
-"""A loopback HTTP server the tests script: it records every request and replays set replies."""
+"""A loopback HTTP server the tests script: it records every request and replays set replies.
+
+A reply is either a raw ``Reply`` (sent as is, whatever the request) or an ``Answer``: the
+method's REST XML body or an error code, encoded by the simulator's wire module for the protocol
+and format the request came in on, so one canned answer serves REST, SOAP and XML-RPC alike.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -11,11 +18,30 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from ipernity.testing import wire
+from ipernity.testing.call import UploadedFile
+from ipernity.testing.server import read_form
+
+# The documented endpoints (spec/service.yaml), written out rather than read from the package,
+# so that a client sending to the wrong path gets a 404 instead of an answer.
+REST_ROUTE = re.compile(r"^/api/(?P<method>[^/]+)/(?P<format>json|xml)$")
+ENVELOPE_ROUTES = {
+    "/api/soap": ("soap", "xml"),
+    "/api/soap/json": ("soap", "json"),
+    "/api/xmlrpc": ("xmlrpc", "xml"),
+    "/api/xmlrpc/json": ("xmlrpc", "json"),
+}
+# SOAP 1.2 over HTTP sends faults with status 500, as the simulator does.
+SOAP_FAULT_STATUS = 500
 
 
 @dataclass
 class Recorded:
-    """One request as the server saw it."""
+    """One request as the server saw it, with the API call read back from its path and body.
+
+    ``protocol`` and ``format`` come from the path ("" for a path no protocol uses);
+    ``envelope`` holds the parameters of a SOAP or XML-RPC envelope.
+    """
 
     method: str
     path: str
@@ -23,14 +49,22 @@ class Recorded:
     form: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    files: dict[str, UploadedFile] = field(default_factory=dict)
+    protocol: str = ""
+    format: str = ""
+    api_method: str = ""
+    envelope: dict[str, str] = field(default_factory=dict)
 
     @property
     def params(self) -> dict[str, str]:
-        return {**self.query, **self.form}
+        """The call's parameters, whatever carried them: query, form, multipart fields or envelope."""
+        return {**self.query, **self.form, **self.envelope}
 
 
 @dataclass
 class Reply:
+    """Raw bytes to send back as they are."""
+
     status: int = 200
     body: bytes | str = b""
     content_type: str = "application/json"
@@ -38,25 +72,83 @@ class Reply:
     drop: bool = False
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What ipernity answers, given once: the method's XML body (without ``<api>``), or ``code``.
+
+    ``reply`` encodes it as the simulator would for the request's protocol and format: REST
+    bodies (also under /api/soap/json and /api/xmlrpc/json), the SOAP envelope or fault, the
+    XML-RPC string or fault struct.
+    """
+
+    body: str = ""
+    code: int | None = None
+    message: str = ""
+
+    def reply(self, request: Recorded) -> Reply:
+        protocol, fmt = request.protocol, request.format
+        if not protocol:
+            return Reply(404, f"no protocol answers on {request.path}", "text/plain")
+        enveloped = protocol if fmt == "xml" and protocol != "rest" else ""
+        if self.code is None:
+            if enveloped == "soap":
+                return Reply(200, wire.soap_ok(self.body), wire.CONTENT_TYPES["soap"])
+            if enveloped == "xmlrpc":
+                return Reply(200, wire.xmlrpc_ok(self.body), wire.CONTENT_TYPES["xmlrpc"])
+            return Reply(200, wire.rest_ok(request.api_method, self.body, fmt), wire.CONTENT_TYPES[fmt])
+        if enveloped == "soap":
+            actor = f"http://{request.headers.get('Host', '')}/api/soap/"
+            fault = wire.soap_fault(self.code, self.message, actor)
+            return Reply(SOAP_FAULT_STATUS, fault, wire.CONTENT_TYPES["soap"])
+        if enveloped == "xmlrpc":
+            return Reply(200, wire.xmlrpc_fault(self.code, self.message), wire.CONTENT_TYPES["xmlrpc"])
+        return Reply(200, wire.rest_error(self.code, self.message, fmt), wire.CONTENT_TYPES[fmt])
+
+
 @dataclass
 class Loopback:
-    """Replies come from ``handler`` (a function of the request) or a queue of Reply."""
+    """Replies come from ``handler`` (a function of the request) or a queue; an empty queue answers ok."""
 
     url: str = ""
     requests: list[Recorded] = field(default_factory=list)
-    replies: list[Reply] = field(default_factory=list)
-    handler: Callable[[Recorded], Reply] | None = None
+    replies: list[Reply | Answer] = field(default_factory=list)
+    handler: Callable[[Recorded], Reply | Answer] | None = None
 
-    def ok_json(self, payload: dict[str, Any]) -> None:
-        self.replies.append(Reply(body=json.dumps({"api": {"status": "ok"}, **payload})))
+    def ok(self, body: str = "") -> None:
+        """Queue a success answer: ``body`` is the method's XML reply, e.g. ``<echo>hi</echo>``."""
+        self.replies.append(Answer(body))
+
+    def error(self, code: int, message: str = "boom") -> None:
+        """Queue an error answer, as a REST error body, a SOAP fault or an XML-RPC fault."""
+        self.replies.append(Answer(code=code, message=message))
 
     def error_json(self, code: int, message: str = "boom") -> None:
+        """Queue a raw REST JSON error body, sent as is whatever the request."""
         self.replies.append(Reply(body=json.dumps({"api": {"status": "error", "code": str(code), "message": message}})))
 
     def next_reply(self, request: Recorded) -> Reply:
         if self.handler is not None:
-            return self.handler(request)
-        return self.replies.pop(0) if self.replies else Reply(body='{"api":{"status":"ok"}}')
+            reply = self.handler(request)
+        else:
+            reply = self.replies.pop(0) if self.replies else Answer()
+        return reply.reply(request) if isinstance(reply, Answer) else reply
+
+
+def record(command: str, target: str, headers: dict[str, str], body: bytes) -> Recorded:
+    """The request, with the protocol, format, API method and parameters it carries."""
+    parts = urlsplit(target)
+    ctype = headers.get("Content-Type", "")
+    form, files = read_form(ctype, body) if ctype.startswith(("multipart/", "application/x-www-form")) else ({}, {})
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    request = Recorded(command, parts.path, query, form, headers, body, files)
+    if parts.path in ENVELOPE_ROUTES:
+        request.protocol, request.format = ENVELOPE_ROUTES[parts.path]
+        parse = wire.parse_soap if request.protocol == "soap" else wire.parse_xmlrpc
+        with contextlib.suppress(wire.EnvelopeError):  # an unreadable envelope leaves api_method empty
+            request.api_method, request.envelope = parse(body)
+    elif route := REST_ROUTE.match(parts.path):
+        request.protocol, request.format, request.api_method = "rest", route["format"], route["method"]
+    return request
 
 
 def _handler_class(state: Loopback) -> type[BaseHTTPRequestHandler]:
@@ -71,17 +163,7 @@ def _handler_class(state: Loopback) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            parts = urlsplit(self.path)
-            ctype = self.headers.get("Content-Type", "")
-            form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)) if "urlencoded" in ctype else {}
-            request = Recorded(
-                self.command,
-                parts.path,
-                dict(parse_qsl(parts.query, keep_blank_values=True)),
-                form,
-                dict(self.headers),
-                body,
-            )
+            request = record(self.command, self.path, dict(self.headers), body)
             state.requests.append(request)
             reply = state.next_reply(request)
             if reply.drop:
