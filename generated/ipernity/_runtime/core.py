@@ -19,7 +19,7 @@ import requests
 
 from .. import _service
 from ..errors import IpernityError, ValidationError
-from .http import HttpReply, HttpRequest, send
+from .http import HttpReply, HttpRequest, Transport
 from .operation import Operation
 from .pages import walk
 from .rest import RestCodec
@@ -99,6 +99,7 @@ class BaseClient:
         self.validate = validate
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
+        self._transport = Transport(self.session, self.endpoint)
         self._codec = _make_codec(protocol, self.endpoint, format, self.session, timeout)
         self._rest = RestCodec(self.endpoint, format)
 
@@ -161,7 +162,7 @@ class BaseClient:
         attempt = 1
         while True:
             try:
-                reply = send(self.session, request, self.timeout, operation.name)
+                reply = self._transport.send(request, self.timeout, operation.name)
                 return parse(codec.decode(operation, reply))
             except IpernityError as error:
                 if self.retry is None or not self.retry.should_retry(operation, error, attempt):

@@ -44,30 +44,68 @@ def _multipart(request: HttpRequest) -> tuple[Any, dict[str, str], list[Any]]:
     return encoder, {**(request.headers or {}), "Content-Type": encoder.content_type}, opened
 
 
-def send(session: requests.Session, request: HttpRequest, timeout: Any, method_name: str) -> HttpReply:
-    """Send ``request``; connection problems become TransportError subclasses."""
-    data: Any = request.data
-    headers = request.headers
-    opened: list[Any] = []
-    try:
-        if request.uploads:
-            data, headers, opened = _multipart(request)
-        response = session.request(
-            request.method, request.url, params=request.params, data=data, headers=headers, timeout=timeout
+def _merged(session_params: Any, params: dict[str, str] | None) -> Any:
+    """The session's default query parameters (rarely any) under the call's own."""
+    return {**dict(session_params), **(params or {})} if session_params else params
+
+
+class Transport:
+    """The client's requests session, with what requests looks up on every call looked up once.
+
+    ``Session.request`` reads the proxy variables, the CA bundle variables and ~/.netrc for each
+    request: about a third of a loopback call. Here they are read when the client is created;
+    the session's own headers, auth, cookies, hooks and mounted adapters still apply on every call.
+    """
+
+    def __init__(self, session: requests.Session, endpoint: str) -> None:
+        self.session = session
+        self.settings = session.merge_environment_settings(endpoint, {}, None, None, None)
+        self.netrc_auth = requests.utils.get_netrc_auth(endpoint) if session.trust_env else None
+
+    def _prepare(self, request: HttpRequest, data: Any, headers: dict[str, str] | None) -> requests.PreparedRequest:
+        """What ``Session.prepare_request`` builds, without its per-call environment look-ups."""
+        session = self.session
+        merged = {name: value for name, value in session.headers.items() if value is not None}
+        merged.update(headers or {})
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=request.method,
+            url=request.url,
+            headers=merged,
+            params=_merged(session.params, request.params),
+            data=data,
+            auth=session.auth or self.netrc_auth,
+            cookies=session.cookies if len(session.cookies) else None,
+            hooks=session.hooks,
         )
-        body = response.content
-    except requests.Timeout:
-        raise RequestTimeoutError(f"no reply within {timeout} s", method=method_name, url=request.url) from None
-    except requests.ConnectionError as exc:
-        reason = type(exc.args[0]).__name__ if exc.args and isinstance(exc.args[0], Exception) else type(exc).__name__
-        raise ConnectionFailedError(f"connection failed ({reason})", method=method_name, url=request.url) from None
-    except requests.exceptions.ChunkedEncodingError:
-        raise ConnectionFailedError(
-            "the connection closed before the whole reply arrived", method=method_name, url=request.url
-        ) from None
-    except requests.RequestException as exc:
-        raise TransportError(f"request failed ({type(exc).__name__})", method=method_name, url=request.url) from None
-    finally:
-        for handle in opened:
-            handle.close()
-    return HttpReply(response.status_code, response.headers.get("Content-Type", ""), body)
+        return prepared
+
+    def send(self, request: HttpRequest, timeout: Any, method_name: str) -> HttpReply:
+        """Send ``request``; connection problems become TransportError subclasses."""
+        data: Any = request.data
+        headers = request.headers
+        opened: list[Any] = []
+        try:
+            if request.uploads:
+                data, headers, opened = _multipart(request)
+            prepared = self._prepare(request, data, headers)
+            response = self.session.send(prepared, timeout=timeout, allow_redirects=True, **self.settings)
+            body = response.content
+        except requests.Timeout:
+            raise RequestTimeoutError(f"no reply within {timeout} s", method=method_name, url=request.url) from None
+        except requests.ConnectionError as exc:
+            first = exc.args[0] if exc.args else None
+            reason = type(first).__name__ if isinstance(first, Exception) else type(exc).__name__
+            raise ConnectionFailedError(f"connection failed ({reason})", method=method_name, url=request.url) from None
+        except requests.exceptions.ChunkedEncodingError:
+            raise ConnectionFailedError(
+                "the connection closed before the whole reply arrived", method=method_name, url=request.url
+            ) from None
+        except requests.RequestException as exc:
+            raise TransportError(
+                f"request failed ({type(exc).__name__})", method=method_name, url=request.url
+            ) from None
+        finally:
+            for handle in opened:
+                handle.close()
+        return HttpReply(response.status_code, response.headers.get("Content-Type", ""), body)

@@ -34,22 +34,22 @@ def parse(data: bytes | str) -> etree._Element:
 def to_raw(element: etree._Element) -> Any:
     """One element as JSON-like data (see the module docstring)."""
     attrs = element.attrib
-    children = [child for child in element if isinstance(child.tag, str)]
-    text = element.text or ""
-    if not attrs and not children:
-        return text.strip()
-    raw: dict[str, Any] = {str(key): value for key, value in attrs.items()}
-    for child in children:
-        value = to_raw(child)
+    text = (element.text or "").strip()
+    if not attrs and all(child.tag.__class__ is not str for child in element):
+        return text
+    raw: dict[Any, Any] = dict(attrs.items())
+    for child in element:
         tag = child.tag
-        if tag in raw:
-            existing = raw[tag]
-            if isinstance(existing, list):
-                existing.append(value)
-            else:
-                raw[tag] = [existing, value]
-        else:
+        if tag.__class__ is not str:  # an unexpanded entity reference
+            continue
+        value = to_raw(child)
+        existing = raw.get(tag, raw)
+        if existing is raw:
             raw[tag] = value
-    if text.strip():
-        raw["_value"] = text.strip()
+        elif existing.__class__ is list:
+            existing.append(value)
+        else:
+            raw[tag] = [existing, value]
+    if text:
+        raw["_value"] = text
     return raw
