@@ -1,0 +1,86 @@
+"""The HTTP layer every protocol shares: the caller's requests session keeps its meaning.
+
+The transport prepares requests itself (to skip requests' per-call environment look-ups), so
+these check that what a session carries still reaches the server: default headers, auth,
+cookies, hooks, mounted adapters, proxies from the environment.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import ipernity
+import pytest
+import requests
+
+from .conftest import Loopback
+
+COMBINATIONS = [
+    pytest.param(protocol, fmt, id=f"{protocol}-{fmt}")
+    for protocol in ("rest", "soap", "xmlrpc")
+    for fmt in ("json", "xml")
+]
+every_protocol = pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+
+
+def _client(url: str, protocol: str, fmt: str, session: requests.Session) -> ipernity.Client:
+    return ipernity.Client("key", "secret", protocol=protocol, format=fmt, endpoint=url, session=session, retry=None)
+
+
+@every_protocol
+def test_the_session_headers_auth_and_hooks_apply(loopback: Loopback, protocol: str, fmt: str) -> None:
+    seen: list[int] = []
+    session = requests.Session()
+    session.headers["User-Agent"] = "my-app/1.0"
+    session.headers["Accept-Encoding"] = None  # type: ignore[assignment]  # requests drops a header set to None
+    session.auth = ("proxyuser", "pw")
+    session.hooks["response"].append(lambda response, **_: seen.append(response.status_code))
+    loopback.ok("<echo>hi</echo>")
+    with _client(loopback.url, protocol, fmt, session) as client:
+        assert client.test.echo(echo="hi") == "hi"
+    (request,) = loopback.requests
+    assert request.headers["User-Agent"] == "my-app/1.0"
+    assert request.headers["Accept-Encoding"] == "identity"  # http.client's own, not requests' gzip default
+    assert request.headers["Authorization"] == "Basic " + base64.b64encode(b"proxyuser:pw").decode()
+    assert seen == [200]
+
+
+@every_protocol
+def test_the_session_cookies_are_sent(loopback: Loopback, protocol: str, fmt: str) -> None:
+    session = requests.Session()
+    session.cookies.set("lang", "fr", domain="127.0.0.1", path="/")
+    with _client(loopback.url, protocol, fmt, session) as client:
+        client.test.echo(echo="hi")
+    assert loopback.requests[0].headers["Cookie"] == "lang=fr"
+
+
+@every_protocol
+def test_a_mounted_adapter_carries_the_calls(loopback: Loopback, protocol: str, fmt: str) -> None:
+    class Counting(requests.adapters.HTTPAdapter):
+        sent = 0
+
+        def send(self, request: requests.PreparedRequest, *args: object, **kwargs: object) -> requests.Response:
+            Counting.sent += 1
+            return super().send(request, *args, **kwargs)  # type: ignore[arg-type]
+
+    session = requests.Session()
+    session.mount("http://", Counting())
+    with _client(loopback.url, protocol, fmt, session) as client:
+        client.test.echo(echo="hi")
+        client.test.echo(echo="again")
+    assert Counting.sent == 2
+
+
+def test_proxies_from_the_environment_are_read_when_the_client_is_made(
+    loopback: Loopback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loopback plays the proxy: the request line names the real host."""
+    monkeypatch.setenv("HTTP_PROXY", loopback.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = ipernity.Client("key", endpoint="http://api.ipernity.invalid", retry=None)
+    monkeypatch.delenv("HTTP_PROXY")
+    client.test.echo(echo="hi")
+    (request,) = loopback.requests
+    assert request.headers["Host"] == "api.ipernity.invalid"
+    assert request.path == "/api/test.echo/json"
