@@ -190,7 +190,8 @@ def _handler_class(state: Loopback) -> type[BaseHTTPRequestHandler]:
 def loopback() -> Iterator[Loopback]:
     state = Loopback()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(state))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    # shutdown() waits up to one poll interval, paid by every test that uses the fixture
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_port}"
     yield state

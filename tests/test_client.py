@@ -31,6 +31,7 @@ PROTOCOLS = ("rest", "soap", "xmlrpc")
 FORMATS = ("json", "xml")
 COMBINATIONS = [pytest.param(protocol, fmt, id=f"{protocol}-{fmt}") for protocol in PROTOCOLS for fmt in FORMATS]
 every_protocol = pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+ENVELOPED = [combination for combination in COMBINATIONS if combination.values[0] != "rest"]
 SENT = sorted(name for name, operation in OPERATIONS.items() if not operation.has_file)
 DOC = OPERATIONS["doc.get"].example
 GATEWAY_PAGE = "<html><body>Bad Gateway</body></html>"
@@ -83,17 +84,18 @@ def test_signature_vector_for_an_authorization_link() -> None:
 # REST only: the HTTP verb and query-or-form are REST's choices; SOAP and XML-RPC are checked next.
 @pytest.mark.parametrize("name", SENT)
 def test_rest_verb_and_signature_follow_the_spec(loopback: Loopback, name: str) -> None:
-    post = OPERATIONS[name].post
     client(loopback, validate=False).call(name)
     (sent,) = loopback.requests
-    assert (sent.method, sent.path) == ("POST" if post else "GET", f"/api/{name}/json")
-    assert (sent.form if post else sent.query) == signed(name)
-    assert (sent.query if post else sent.form) == {}
+    if OPERATIONS[name].post:
+        assert (sent.method, sent.path, sent.query) == ("POST", f"/api/{name}/json", {})
+        assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
+        assert sent.form == signed(name)
+    else:
+        assert (sent.method, sent.path, sent.body) == ("GET", f"/api/{name}/json", b"")
+        assert sent.query == signed(name)
 
 
-@pytest.mark.parametrize(
-    ("protocol", "fmt"), [combination for combination in COMBINATIONS if "rest" not in combination.id]
-)
+@pytest.mark.parametrize(("protocol", "fmt"), ENVELOPED)
 def test_soap_and_xmlrpc_post_every_method_signed_as_over_rest(loopback: Loopback, protocol: str, fmt: str) -> None:
     """One POST per call to the protocol's single endpoint, the method named in the envelope, the same api_sig."""
     caller = client(loopback, protocol, fmt, validate=False)
@@ -318,7 +320,7 @@ def test_connection_failures_are_transport_errors(loopback: Loopback, protocol: 
     """A dropped connection and a body shorter than its Content-Length; the message holds no credentials."""
     loopback.replies = [Reply(drop=True), Reply(200, '{"api":{"status":"ok"}}', content_length=500)]
     caller = client(loopback, protocol, fmt)
-    for _ in loopback.replies[:]:
+    for _ in range(2):
         with pytest.raises(errors.ConnectionFailedError) as caught:
             caller.doc.get(doc_id=1)
         error = caught.value
