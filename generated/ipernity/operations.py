@@ -1172,10 +1172,14 @@ DOC_SEARCH = Operation(
         Param(
             "lat",
             "float",
+            minimum=-90,
+            maximum=90,
         ),
         Param(
             "lng",
             "float",
+            minimum=-180,
+            maximum=180,
         ),
         Param(
             "dist",
@@ -1239,10 +1243,14 @@ DOC_SET = Operation(
         Param(
             "lat",
             "float",
+            minimum=-999,
+            maximum=90,
         ),
         Param(
             "lng",
             "float",
+            minimum=-999,
+            maximum=180,
         ),
         Param(
             "is_public",
@@ -1306,10 +1314,14 @@ DOC_SET_GEO = Operation(
         Param(
             "lng",
             "float",
+            minimum=-999,
+            maximum=180,
         ),
         Param(
             "lat",
             "float",
+            minimum=-999,
+            maximum=90,
         ),
     ),
     result="ipernity.models.doc:parse_doc_set_geo",
@@ -2195,7 +2207,7 @@ GROUP_GET = Operation(
     params=(
         Param(
             "group_id",
-            "string",
+            "id",
             required=True,
         ),
         Param(
@@ -2815,7 +2827,7 @@ POST_SET = Operation(
         ),
         Param(
             "lg_id",
-            "string",
+            "id",
         ),
         Param(
             "share",
@@ -3132,7 +3144,7 @@ USER_GET = Operation(
     params=(
         Param(
             "user_id",
-            "string",
+            "id",
             required=True,
         ),
         Param(

@@ -7,14 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int, to_str
+from .._runtime.coerce import many, mapping, one, rest, take, to_int, to_str
 from .shapes import (
     Album,
+    AlbumDocStatus,
     Albums,
     ContextDoc,
     ContextDocs,
     Cover,
     Doc,
+    DocRemoved,
     Docs,
     Fave,
     Faves,
@@ -24,21 +26,20 @@ from .shapes import (
 
 __all__ = [
     "Album",
+    "AlbumDocStatus",
     "Albums",
     "ContextDoc",
     "ContextDocs",
     "Cover",
     "Doc",
+    "DocRemoved",
     "Docs",
     "Fave",
     "Faves",
     "Visit",
     "Visits",
     "AlbumContext",
-    "AlbumDocAdded",
     "AlbumDocList",
-    "AlbumDocRemoved",
-    "AlbumDocSet",
     "AlbumDocsAdded",
     "AlbumDocsGetContextResult",
     "AlbumDocsRemoved",
@@ -83,33 +84,6 @@ class AlbumContext:
 
 
 @dataclass(slots=True, kw_only=True)
-class AlbumDocAdded:
-    """The <AlbumDocAdded> element.
-
-    Attributes:
-        added: false when the document was already in the album or failed.
-        error: 0 none; 1 the document is already in the maximum number of albums.
-    """
-
-    doc_id: int | None = None
-    added: bool | None = None
-    error: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> AlbumDocAdded:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
-            added=take(data, "added", to_bool, extra),
-            error=take(data, "error", to_int, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class AlbumDocList:
     """The <AlbumDocList> element."""
 
@@ -132,52 +106,6 @@ class AlbumDocList:
 
 
 @dataclass(slots=True, kw_only=True)
-class AlbumDocRemoved:
-    """The <AlbumDocRemoved> element."""
-
-    doc_id: int | None = None
-    removed: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> AlbumDocRemoved:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
-            removed=take(data, "removed", to_bool, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class AlbumDocSet:
-    """The <AlbumDocSet> element.
-
-    Attributes:
-        error: 0 none; 1 the document is already in the maximum number of albums.
-    """
-
-    doc_id: int | None = None
-    added: bool | None = None
-    error: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> AlbumDocSet:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
-            added=take(data, "added", to_bool, extra),
-            error=take(data, "error", to_int, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class AlbumDocsAdded:
     """The <AlbumDocsAdded> element."""
 
@@ -185,7 +113,7 @@ class AlbumDocsAdded:
     total: int | None = None
     added: int | None = None
     skipped: int | None = None
-    doc: list[AlbumDocAdded] = field(default_factory=list)
+    doc: list[AlbumDocStatus] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -198,7 +126,7 @@ class AlbumDocsAdded:
             total=take(data, "total", to_int, extra),
             added=take(data, "added", to_int, extra),
             skipped=take(data, "skipped", to_int, extra),
-            doc=many(data, "doc", AlbumDocAdded.from_raw),
+            doc=many(data, "doc", AlbumDocStatus.from_raw),
             extra=rest(data, extra),
         )
 
@@ -239,7 +167,7 @@ class AlbumDocsRemoved:
     total: int | None = None
     removed: int | None = None
     skipped: int | None = None
-    doc: list[AlbumDocRemoved] = field(default_factory=list)
+    doc: list[DocRemoved] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -252,7 +180,7 @@ class AlbumDocsRemoved:
             total=take(data, "total", to_int, extra),
             removed=take(data, "removed", to_int, extra),
             skipped=take(data, "skipped", to_int, extra),
-            doc=many(data, "doc", AlbumDocRemoved.from_raw),
+            doc=many(data, "doc", DocRemoved.from_raw),
             extra=rest(data, extra),
         )
 
@@ -266,7 +194,7 @@ class AlbumDocsSet:
     total: int | None = None
     added: int | None = None
     skipped: int | None = None
-    doc: list[AlbumDocSet] = field(default_factory=list)
+    doc: list[AlbumDocStatus] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -280,7 +208,7 @@ class AlbumDocsSet:
             total=take(data, "total", to_int, extra),
             added=take(data, "added", to_int, extra),
             skipped=take(data, "skipped", to_int, extra),
-            doc=many(data, "doc", AlbumDocSet.from_raw),
+            doc=many(data, "doc", AlbumDocStatus.from_raw),
             extra=rest(data, extra),
         )
 

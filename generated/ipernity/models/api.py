@@ -9,14 +9,14 @@ from typing import Any
 
 from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int, to_str
 from .shapes import (
+    MethodAuth,
     Permissions,
 )
 
 __all__ = [
+    "MethodAuth",
     "Permissions",
-    "ListedMethodAuth",
     "ListedMethod",
-    "MethodInfoAuth",
     "MethodInfoLog",
     "MethodInfoChangelog",
     "MethodInfoError",
@@ -33,30 +33,6 @@ __all__ = [
 
 
 @dataclass(slots=True, kw_only=True)
-class ListedMethodAuth:
-    """The <ListedMethodAuth> element."""
-
-    token: bool | None = None
-    sign: bool | None = None
-    post: bool | None = None
-    safety: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> ListedMethodAuth:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            token=take(data, "token", to_bool, extra),
-            sign=take(data, "sign", to_bool, extra),
-            post=take(data, "post", to_bool, extra),
-            safety=take(data, "safety", to_bool, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class ListedMethod:
     """The <ListedMethod> element.
 
@@ -69,7 +45,7 @@ class ListedMethod:
     service: str | None = None
     about: str | None = None
     modified_at: int | None = None
-    authentication: ListedMethodAuth | None = None
+    authentication: MethodAuth | None = None
     permissions: Permissions | None = None
     title: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -84,33 +60,9 @@ class ListedMethod:
             service=take(data, "service", to_str, extra),
             about=take(data, "about", to_str, extra),
             modified_at=take(data, "modified_at", to_int, extra),
-            authentication=one(data, "authentication", ListedMethodAuth.from_raw),
+            authentication=one(data, "authentication", MethodAuth.from_raw),
             permissions=one(data, "permissions", Permissions.from_raw),
             title=take(data, "title", to_str, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class MethodInfoAuth:
-    """The <MethodInfoAuth> element."""
-
-    token: bool | None = None
-    sign: bool | None = None
-    post: bool | None = None
-    safety: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> MethodInfoAuth:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            token=take(data, "token", to_bool, extra),
-            sign=take(data, "sign", to_bool, extra),
-            post=take(data, "post", to_bool, extra),
-            safety=take(data, "safety", to_bool, extra),
             extra=rest(data, extra),
         )
 
@@ -289,7 +241,7 @@ class MethodInfo:
 
     name: str | None = None
     service: str | None = None
-    authentication: MethodInfoAuth | None = None
+    authentication: MethodAuth | None = None
     permissions: Permissions | None = None
     title: str | None = None
     parameters: MethodInfoParams | None = None
@@ -307,7 +259,7 @@ class MethodInfo:
         return cls(
             name=take(data, "name", to_str, extra),
             service=take(data, "service", to_str, extra),
-            authentication=one(data, "authentication", MethodInfoAuth.from_raw),
+            authentication=one(data, "authentication", MethodAuth.from_raw),
             permissions=one(data, "permissions", Permissions.from_raw),
             title=take(data, "title", to_str, extra),
             parameters=one(data, "parameters", MethodInfoParams.from_raw),

@@ -14,14 +14,16 @@ from .shapes import (
     ContextDoc,
     ContextDocs,
     Doc,
+    DocCan,
+    DocMedias,
+    DocThumbs,
     Docs,
     Fave,
     Faves,
-    Media,
     Note,
     Original,
     TagList,
-    Thumb,
+    Visibility,
     Visit,
     Visits,
 )
@@ -32,17 +34,18 @@ __all__ = [
     "ContextDoc",
     "ContextDocs",
     "Doc",
+    "DocCan",
+    "DocMedias",
+    "DocThumbs",
     "Docs",
     "Fave",
     "Faves",
-    "Media",
     "Note",
     "Original",
     "TagList",
-    "Thumb",
+    "Visibility",
     "Visit",
     "Visits",
-    "AddedTag",
     "ContainerAlbum",
     "ContainerAlbums",
     "ContainerGroup",
@@ -52,19 +55,14 @@ __all__ = [
     "DocExif",
     "DocGetContainersResult",
     "DocGetContextResult",
-    "MediasMedias",
     "MediaPlayer",
     "MediasPlayers",
-    "MediasThumbs",
     "DocGetMediasResult",
-    "DocPermsCan",
     "DocPermsLevels",
     "DocPermsUsage",
-    "DocPermsVisibility",
     "DocGetPermsResult",
     "Md5Match",
     "Md5Check",
-    "TagsAdded",
     "parse_doc_albums_add",
     "parse_doc_check_md5",
     "parse_doc_comments_add",
@@ -97,30 +95,6 @@ __all__ = [
     "parse_doc_tags_get_list",
     "parse_doc_tags_remove",
 ]
-
-
-@dataclass(slots=True, kw_only=True)
-class AddedTag:
-    """The <AddedTag> element."""
-
-    type: str | None = None
-    id: int | None = None
-    user_id: int | None = None
-    tag: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> AddedTag:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            type=take(data, "type", to_str, extra),
-            id=take(data, "id", to_int, extra),
-            user_id=take(data, "user_id", to_int, extra),
-            tag=take(data, "tag", to_str, extra),
-            extra=rest(data, extra),
-        )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -345,24 +319,6 @@ class DocGetContextResult:
 
 
 @dataclass(slots=True, kw_only=True)
-class MediasMedias:
-    """Audio and video encodings."""
-
-    media: list[Media] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> MediasMedias:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            media=many(data, "media", Media.from_raw),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class MediaPlayer:
     """The <MediaPlayer> element.
 
@@ -411,29 +367,11 @@ class MediasPlayers:
 
 
 @dataclass(slots=True, kw_only=True)
-class MediasThumbs:
-    """The <MediasThumbs> element."""
-
-    thumb: list[Thumb] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> MediasThumbs:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            thumb=many(data, "thumb", Thumb.from_raw),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class DocGetMediasResult:
     """The reply of doc.getMedias."""
 
-    thumbs: MediasThumbs | None = None
-    medias: MediasMedias | None = None
+    thumbs: DocThumbs | None = None
+    medias: DocMedias | None = None
     players: MediasPlayers | None = None
     original: Original | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -444,42 +382,10 @@ class DocGetMediasResult:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            thumbs=one(data, "thumbs", MediasThumbs.from_raw),
-            medias=one(data, "medias", MediasMedias.from_raw),
+            thumbs=one(data, "thumbs", DocThumbs.from_raw),
+            medias=one(data, "medias", DocMedias.from_raw),
             players=one(data, "players", MediasPlayers.from_raw),
             original=one(data, "original", Original.from_raw),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class DocPermsCan:
-    """Not in the documented sample: oneyoung's client reads a <can> element here instead of <usage>
-    (unverified).
-    """
-
-    fave: bool | None = None
-    comment: bool | None = None
-    tag: bool | None = None
-    tagme: bool | None = None
-    zoom: bool | None = None
-    download: bool | None = None
-    print: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> DocPermsCan:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            fave=take(data, "fave", to_bool, extra),
-            comment=take(data, "comment", to_bool, extra),
-            tag=take(data, "tag", to_bool, extra),
-            tagme=take(data, "tagme", to_bool, extra),
-            zoom=take(data, "zoom", to_bool, extra),
-            download=take(data, "download", to_bool, extra),
-            print=take(data, "print", to_bool, extra),
             extra=rest(data, extra),
         )
 
@@ -537,35 +443,13 @@ class DocPermsUsage:
 
 
 @dataclass(slots=True, kw_only=True)
-class DocPermsVisibility:
-    """The <DocPermsVisibility> element."""
-
-    ispublic: bool | None = None
-    isfriend: bool | None = None
-    isfamily: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> DocPermsVisibility:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            ispublic=take(data, "ispublic", to_bool, extra),
-            isfriend=take(data, "isfriend", to_bool, extra),
-            isfamily=take(data, "isfamily", to_bool, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class DocGetPermsResult:
     """The reply of doc.getPerms."""
 
-    visibility: DocPermsVisibility | None = None
+    visibility: Visibility | None = None
     permissions: DocPermsLevels | None = None
     usage: DocPermsUsage | None = None
-    can: DocPermsCan | None = None
+    can: DocCan | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -574,10 +458,10 @@ class DocGetPermsResult:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            visibility=one(data, "visibility", DocPermsVisibility.from_raw),
+            visibility=one(data, "visibility", Visibility.from_raw),
             permissions=one(data, "permissions", DocPermsLevels.from_raw),
             usage=one(data, "usage", DocPermsUsage.from_raw),
-            can=one(data, "can", DocPermsCan.from_raw),
+            can=one(data, "can", DocCan.from_raw),
             extra=rest(data, extra),
         )
 
@@ -626,28 +510,6 @@ class Md5Check:
             count=take(data, "count", to_int, extra),
             found=take(data, "found", to_int, extra),
             doc=many(data, "doc", Md5Match.from_raw),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class TagsAdded:
-    """The <TagsAdded> element."""
-
-    added: int | None = None
-    dropped: int | None = None
-    tag: list[AddedTag] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> TagsAdded:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            added=take(data, "added", to_int, extra),
-            dropped=take(data, "dropped", to_int, extra),
-            tag=many(data, "tag", AddedTag.from_raw),
             extra=rest(data, extra),
         )
 
@@ -787,9 +649,9 @@ def parse_doc_set_safety(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_doc_tags_add(elements: dict[str, Any]) -> TagsAdded | None:
+def parse_doc_tags_add(elements: dict[str, Any]) -> TagList | None:
     """The reply of doc.tags.add."""
-    return one(elements, "tags", TagsAdded.from_raw)
+    return one(elements, "tags", TagList.from_raw)
 
 
 def parse_doc_tags_edit(elements: dict[str, Any]) -> TagList | None:

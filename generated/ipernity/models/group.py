@@ -12,6 +12,7 @@ from .shapes import (
     ContextDoc,
     ContextDocs,
     Doc,
+    DocRemoved,
     Docs,
     Group,
     Groups,
@@ -21,12 +22,12 @@ __all__ = [
     "ContextDoc",
     "ContextDocs",
     "Doc",
+    "DocRemoved",
     "Docs",
     "Group",
     "Groups",
     "GroupContext",
     "GroupDocList",
-    "GroupDocRemoved",
     "GroupDocStatus",
     "GroupDocsAdded",
     "GroupDocsGetContextResult",
@@ -79,26 +80,6 @@ class GroupDocList:
         return cls(
             group_id=take(data, "group_id", to_int, extra),
             docs=one(data, "docs", Docs.from_raw),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class GroupDocRemoved:
-    """The <GroupDocRemoved> element."""
-
-    doc_id: int | None = None
-    removed: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> GroupDocRemoved:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
-            removed=take(data, "removed", to_bool, extra),
             extra=rest(data, extra),
         )
 
@@ -192,7 +173,7 @@ class GroupDocsRemoved:
     total: int | None = None
     removed: int | None = None
     skipped: int | None = None
-    doc: list[GroupDocRemoved] = field(default_factory=list)
+    doc: list[DocRemoved] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -205,7 +186,7 @@ class GroupDocsRemoved:
             total=take(data, "total", to_int, extra),
             removed=take(data, "removed", to_int, extra),
             skipped=take(data, "skipped", to_int, extra),
-            doc=many(data, "doc", GroupDocRemoved.from_raw),
+            doc=many(data, "doc", DocRemoved.from_raw),
             extra=rest(data, extra),
         )
 

@@ -15,11 +15,12 @@ __all__ = [
     "AlbumDates",
     "AlbumPermissions",
     "AlbumVisibility",
-    "AlbumYou",
+    "CallerStatus",
     "Cover",
     "Thumb",
     "Album",
-    "AlbumsCan",
+    "AlbumDocStatus",
+    "CanCreate",
     "Albums",
     "AnonymousVisits",
     "Permissions",
@@ -40,18 +41,19 @@ __all__ = [
     "DocDates",
     "Media",
     "DocMedias",
-    "DocPermissions",
     "DocThumbs",
-    "DocVisibility",
     "DocYou",
     "Geo",
+    "ItemPermissions",
     "Note",
     "Notes",
     "Original",
     "Owner",
     "Tag",
     "Tags",
+    "Visibility",
     "Doc",
+    "DocRemoved",
     "Docs",
     "Fave",
     "Faves",
@@ -60,7 +62,6 @@ __all__ = [
     "FolderDates",
     "FolderVisibility",
     "Folder",
-    "FoldersCan",
     "Folders",
     "GroupCan",
     "GroupCount",
@@ -70,14 +71,12 @@ __all__ = [
     "GroupYou",
     "Group",
     "Groups",
+    "MethodAuth",
     "Network",
     "PostCan",
     "PostCount",
     "PostDates",
-    "PostPermissions",
     "PostShare",
-    "PostVisibility",
-    "PostYou",
     "TagEntry",
     "TagList",
     "Post",
@@ -217,8 +216,8 @@ class AlbumVisibility:
 
 
 @dataclass(slots=True, kw_only=True)
-class AlbumYou:
-    """The <AlbumYou> element."""
+class CallerStatus:
+    """The caller's own fave flag and visits of an album or a post."""
 
     isfave: bool | None = None
     visits: int | None = None
@@ -226,7 +225,7 @@ class AlbumYou:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_raw(cls, raw: Any) -> AlbumYou:
+    def from_raw(cls, raw: Any) -> CallerStatus:
         """Build from a reply element (JSON or XML, already as plain data)."""
         data = mapping(raw)
         extra: dict[str, Any] = {}
@@ -336,7 +335,7 @@ class Album:
     thumb: Thumb | None = None
     can: AlbumCan | None = None
     permissions: AlbumPermissions | None = None
-    you: AlbumYou | None = None
+    you: CallerStatus | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -358,20 +357,47 @@ class Album:
             thumb=one(data, "thumb", Thumb.from_raw),
             can=one(data, "can", AlbumCan.from_raw),
             permissions=one(data, "permissions", AlbumPermissions.from_raw),
-            you=one(data, "you", AlbumYou.from_raw),
+            you=one(data, "you", CallerStatus.from_raw),
             extra=rest(data, extra),
         )
 
 
 @dataclass(slots=True, kw_only=True)
-class AlbumsCan:
-    """The <AlbumsCan> element."""
+class AlbumDocStatus:
+    """One document of a request to put documents in an album (album.docs.add, album.docs.setList).
+
+    Attributes:
+        added: false when the document was skipped; album.docs.add skips one already in the album.
+        error: 0 none; 1 the document is already in the maximum number of albums.
+    """
+
+    doc_id: int | None = None
+    added: bool | None = None
+    error: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> AlbumDocStatus:
+        """Build from a reply element (JSON or XML, already as plain data)."""
+        data = mapping(raw)
+        extra: dict[str, Any] = {}
+        return cls(
+            doc_id=take(data, "doc_id", to_int, extra),
+            added=take(data, "added", to_bool, extra),
+            error=take(data, "error", to_int, extra),
+            extra=rest(data, extra),
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class CanCreate:
+    """Whether the caller may create one more album (or folder)."""
 
     create: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_raw(cls, raw: Any) -> AlbumsCan:
+    def from_raw(cls, raw: Any) -> CanCreate:
         """Build from a reply element (JSON or XML, already as plain data)."""
         data = mapping(raw)
         extra: dict[str, Any] = {}
@@ -391,7 +417,7 @@ class Albums:
     per_page: int | None = None
     count: int | None = None
     thumbsize: str | None = None
-    can: AlbumsCan | None = None
+    can: CanCreate | None = None
     album: list[Album] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -407,7 +433,7 @@ class Albums:
             per_page=take(data, "per_page", to_int, extra),
             count=take(data, "count", to_int, extra),
             thumbsize=take(data, "thumbsize", to_str, extra),
-            can=one(data, "can", AlbumsCan.from_raw),
+            can=one(data, "can", CanCreate.from_raw),
             album=many(data, "album", Album.from_raw),
             extra=rest(data, extra),
         )
@@ -834,7 +860,7 @@ class ContextPosts:
 
 @dataclass(slots=True, kw_only=True)
 class DocCan:
-    """The <DocCan> element."""
+    """What the caller may do with a document."""
 
     fave: bool | None = None
     comment: bool | None = None
@@ -958,7 +984,7 @@ class Media:
 
 @dataclass(slots=True, kw_only=True)
 class DocMedias:
-    """The <DocMedias> element."""
+    """The audio and video encodings of a document."""
 
     media: list[Media] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -975,30 +1001,8 @@ class DocMedias:
 
 
 @dataclass(slots=True, kw_only=True)
-class DocPermissions:
-    """The <DocPermissions> element."""
-
-    comment: int | None = None
-    tag: int | None = None
-    tagme: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> DocPermissions:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            comment=take(data, "comment", to_int, extra),
-            tag=take(data, "tag", to_int, extra),
-            tagme=take(data, "tagme", to_int, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class DocThumbs:
-    """The <DocThumbs> element."""
+    """The thumbnails of a document."""
 
     thumb: list[Thumb] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -1010,34 +1014,6 @@ class DocThumbs:
         extra: dict[str, Any] = {}
         return cls(
             thumb=many(data, "thumb", Thumb.from_raw),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class DocVisibility:
-    """The <DocVisibility> element.
-
-    Attributes:
-        share: 0 private, 1 family, 2 friends, 3 both, 5 public.
-    """
-
-    ispublic: bool | None = None
-    isfriend: bool | None = None
-    isfamily: bool | None = None
-    share: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> DocVisibility:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            ispublic=take(data, "ispublic", to_bool, extra),
-            isfriend=take(data, "isfriend", to_bool, extra),
-            isfamily=take(data, "isfamily", to_bool, extra),
-            share=take(data, "share", to_int, extra),
             extra=rest(data, extra),
         )
 
@@ -1084,6 +1060,30 @@ class Geo:
             lng=take(data, "lng", to_float, extra),
             loc_id=take(data, "loc_id", to_int, extra),
             location=take(data, "location", to_str, extra),
+            extra=rest(data, extra),
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class ItemPermissions:
+    """Who may comment, add tags and tag themselves: 0 private, 1 family, 2 friends, 3 both, 4 contacts, 5
+    public.
+    """
+
+    comment: int | None = None
+    tag: int | None = None
+    tagme: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> ItemPermissions:
+        """Build from a reply element (JSON or XML, already as plain data)."""
+        data = mapping(raw)
+        extra: dict[str, Any] = {}
+        return cls(
+            comment=take(data, "comment", to_int, extra),
+            tag=take(data, "tag", to_int, extra),
+            tagme=take(data, "tagme", to_int, extra),
             extra=rest(data, extra),
         )
 
@@ -1258,6 +1258,35 @@ class Tags:
 
 
 @dataclass(slots=True, kw_only=True)
+class Visibility:
+    """Who can see a document or a post.
+
+    Attributes:
+        share: Privacy level in one value; doc.get's notes give 0 private, 1 family, 2 friends, 3 both,
+            5 public.
+    """
+
+    ispublic: bool | None = None
+    isfriend: bool | None = None
+    isfamily: bool | None = None
+    share: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> Visibility:
+        """Build from a reply element (JSON or XML, already as plain data)."""
+        data = mapping(raw)
+        extra: dict[str, Any] = {}
+        return cls(
+            ispublic=take(data, "ispublic", to_bool, extra),
+            isfriend=take(data, "isfriend", to_bool, extra),
+            isfamily=take(data, "isfamily", to_bool, extra),
+            share=take(data, "share", to_int, extra),
+            extra=rest(data, extra),
+        )
+
+
+@dataclass(slots=True, kw_only=True)
 class Doc:
     """A photo, video, audio or other document.
 
@@ -1284,8 +1313,8 @@ class Doc:
     owner: Owner | None = None
     description: str | None = None
     dates: DocDates | None = None
-    visibility: DocVisibility | None = None
-    permissions: DocPermissions | None = None
+    visibility: Visibility | None = None
+    permissions: ItemPermissions | None = None
     count: DocCount | None = None
     can: DocCan | None = None
     you: DocYou | None = None
@@ -1318,8 +1347,8 @@ class Doc:
             owner=one(data, "owner", Owner.from_raw),
             description=take(data, "description", to_str, extra),
             dates=one(data, "dates", DocDates.from_raw),
-            visibility=one(data, "visibility", DocVisibility.from_raw),
-            permissions=one(data, "permissions", DocPermissions.from_raw),
+            visibility=one(data, "visibility", Visibility.from_raw),
+            permissions=one(data, "permissions", ItemPermissions.from_raw),
             count=one(data, "count", DocCount.from_raw),
             can=one(data, "can", DocCan.from_raw),
             you=one(data, "you", DocYou.from_raw),
@@ -1330,6 +1359,26 @@ class Doc:
             geo=one(data, "geo", Geo.from_raw),
             tags=one(data, "tags", Tags.from_raw),
             notes=one(data, "notes", Notes.from_raw),
+            extra=rest(data, extra),
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class DocRemoved:
+    """One document of a request to remove documents from an album or a group."""
+
+    doc_id: int | None = None
+    removed: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> DocRemoved:
+        """Build from a reply element (JSON or XML, already as plain data)."""
+        data = mapping(raw)
+        extra: dict[str, Any] = {}
+        return cls(
+            doc_id=take(data, "doc_id", to_int, extra),
+            removed=take(data, "removed", to_bool, extra),
             extra=rest(data, extra),
         )
 
@@ -1550,24 +1599,6 @@ class Folder:
 
 
 @dataclass(slots=True, kw_only=True)
-class FoldersCan:
-    """The <FoldersCan> element."""
-
-    create: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> FoldersCan:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            create=take(data, "create", to_bool, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class Folders:
     """A list of folders, usually one page of results."""
 
@@ -1577,7 +1608,7 @@ class Folders:
     per_page: int | None = None
     count: int | None = None
     thumbsize: str | None = None
-    can: FoldersCan | None = None
+    can: CanCreate | None = None
     folder: list[Folder] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -1593,7 +1624,7 @@ class Folders:
             per_page=take(data, "per_page", to_int, extra),
             count=take(data, "count", to_int, extra),
             thumbsize=take(data, "thumbsize", to_str, extra),
-            can=one(data, "can", FoldersCan.from_raw),
+            can=one(data, "can", CanCreate.from_raw),
             folder=many(data, "folder", Folder.from_raw),
             extra=rest(data, extra),
         )
@@ -1831,6 +1862,34 @@ class Groups:
 
 
 @dataclass(slots=True, kw_only=True)
+class MethodAuth:
+    """What calling a method needs (api.methods.get and api.methods.getList).
+
+    Attributes:
+        post: POST required (error 120 on GET).
+    """
+
+    token: bool | None = None
+    sign: bool | None = None
+    post: bool | None = None
+    safety: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> MethodAuth:
+        """Build from a reply element (JSON or XML, already as plain data)."""
+        data = mapping(raw)
+        extra: dict[str, Any] = {}
+        return cls(
+            token=take(data, "token", to_bool, extra),
+            sign=take(data, "sign", to_bool, extra),
+            post=take(data, "post", to_bool, extra),
+            safety=take(data, "safety", to_bool, extra),
+            extra=rest(data, extra),
+        )
+
+
+@dataclass(slots=True, kw_only=True)
 class Network:
     """Members of a network, one page at a time.
 
@@ -1951,28 +2010,6 @@ class PostDates:
 
 
 @dataclass(slots=True, kw_only=True)
-class PostPermissions:
-    """0 private, 1 family, 2 friends, 3 both, 4 contacts, 5 public."""
-
-    comment: int | None = None
-    tag: int | None = None
-    tagme: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> PostPermissions:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            comment=take(data, "comment", to_int, extra),
-            tag=take(data, "tag", to_int, extra),
-            tagme=take(data, "tagme", to_int, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
 class PostShare:
     """The <PostShare> element."""
 
@@ -1986,52 +2023,6 @@ class PostShare:
         extra: dict[str, Any] = {}
         return cls(
             url=take(data, "url", to_str, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class PostVisibility:
-    """The <PostVisibility> element."""
-
-    ispublic: bool | None = None
-    isfamily: bool | None = None
-    isfriend: bool | None = None
-    share: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> PostVisibility:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            ispublic=take(data, "ispublic", to_bool, extra),
-            isfamily=take(data, "isfamily", to_bool, extra),
-            isfriend=take(data, "isfriend", to_bool, extra),
-            share=take(data, "share", to_int, extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class PostYou:
-    """The <PostYou> element."""
-
-    isfave: bool | None = None
-    visits: int | None = None
-    last_visit_at: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> PostYou:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            isfave=take(data, "isfave", to_bool, extra),
-            visits=take(data, "visits", to_int, extra),
-            last_visit_at=take(data, "last_visit_at", to_int, extra),
             extra=rest(data, extra),
         )
 
@@ -2113,14 +2104,14 @@ class Post:
     safety: int | None = None
     link: str | None = None
     description: str | None = None
-    visibility: PostVisibility | None = None
+    visibility: Visibility | None = None
     dates: PostDates | None = None
     owner: Owner | None = None
     count: PostCount | None = None
-    permissions: PostPermissions | None = None
+    permissions: ItemPermissions | None = None
     share: PostShare | None = None
     can: PostCan | None = None
-    you: PostYou | None = None
+    you: CallerStatus | None = None
     tags: TagList | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -2137,14 +2128,14 @@ class Post:
             safety=take(data, "safety", to_int, extra),
             link=take(data, "link", to_str, extra),
             description=take(data, "description", to_str, extra),
-            visibility=one(data, "visibility", PostVisibility.from_raw),
+            visibility=one(data, "visibility", Visibility.from_raw),
             dates=one(data, "dates", PostDates.from_raw),
             owner=one(data, "owner", Owner.from_raw),
             count=one(data, "count", PostCount.from_raw),
-            permissions=one(data, "permissions", PostPermissions.from_raw),
+            permissions=one(data, "permissions", ItemPermissions.from_raw),
             share=one(data, "share", PostShare.from_raw),
             can=one(data, "can", PostCan.from_raw),
-            you=one(data, "you", PostYou.from_raw),
+            you=one(data, "you", CallerStatus.from_raw),
             tags=one(data, "tags", TagList.from_raw),
             extra=rest(data, extra),
         )

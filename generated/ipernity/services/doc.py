@@ -449,7 +449,7 @@ class DocTagsService(Namespace):
         doc_id: int | str,
         keywords: str | None = None,
         members: Sequence[str] | str | None = None,
-    ) -> models.TagsAdded | None:
+    ) -> models.TagList | None:
         """Add keyword or member tags to a document.
 
         ipernity method doc.tags.add: POST required; signed; needs an auth token; permission doc write.
@@ -460,7 +460,7 @@ class DocTagsService(Namespace):
             members: Member ids or web aliases from the caller's network.
 
         Returns:
-            TagsAdded | None
+            TagList | None: A list of tags, with counters when tags were changed.
 
         Raises:
             DocTagsAddError: the method's own errors, codes 1, 2, 3.
@@ -1137,8 +1137,8 @@ class DocService(Namespace):
             posted_max: Latest posting time (unix time, GMT).
             created_min: Earliest date taken, as YYYY-MM-DD HH:MM:SS.
             created_max: Latest date taken, as YYYY-MM-DD HH:MM:SS.
-            lat: Latitude of the search centre, in degrees.
-            lng: Longitude of the search centre, in degrees.
+            lat: Latitude of the search centre, in degrees. (≥ -90; ≤ 90)
+            lng: Longitude of the search centre, in degrees. (≥ -180; ≤ 180)
             dist: Search radius in meters. (≥ 0; ≤ 30000; default 5000)
             sort: Order of the results. (one of relevance, popular, posted-desc, posted-asc, created-
                 desc, created-asc; default relevance)
@@ -1233,8 +1233,8 @@ class DocService(Namespace):
             posted_max: Latest posting time (unix time, GMT).
             created_min: Earliest date taken, as YYYY-MM-DD HH:MM:SS.
             created_max: Latest date taken, as YYYY-MM-DD HH:MM:SS.
-            lat: Latitude of the search centre, in degrees.
-            lng: Longitude of the search centre, in degrees.
+            lat: Latitude of the search centre, in degrees. (≥ -90; ≤ 90)
+            lng: Longitude of the search centre, in degrees. (≥ -180; ≤ 180)
             dist: Search radius in meters. (≥ 0; ≤ 30000; default 5000)
             sort: Order of the results. (one of relevance, popular, posted-desc, posted-asc, created-
                 desc, created-asc; default relevance)
@@ -1303,8 +1303,8 @@ class DocService(Namespace):
             doc_id: The document to edit.
             title: New title.
             description: New description.
-            lat: Latitude; -999 with lng -999 removes the location. As in doc.setGeo.
-            lng: Longitude; -999 with lat -999 removes the location. As in doc.setGeo.
+            lat: Latitude; -999 with lng -999 removes the location. As in doc.setGeo. (≥ -999; ≤ 90)
+            lng: Longitude; -999 with lat -999 removes the location. As in doc.setGeo. (≥ -999; ≤ 180)
             is_public: Public (true) or private (false). As in doc.setPerms.
             is_family: Visible to family. As in doc.setPerms.
             is_friend: Visible to friends. As in doc.setPerms.
@@ -1361,9 +1361,9 @@ class DocService(Namespace):
         Args:
             doc_id: The document.
             lng: Longitude in decimal degrees, e.g. 43.6667; overrides EXIF. -999 with lat -999 clears
-                the location.
+                the location. (≥ -999; ≤ 180)
             lat: Latitude in decimal degrees, e.g. 6.9234; overrides EXIF. -999 with lng -999 clears the
-                location.
+                location. (≥ -999; ≤ 90)
 
         Returns:
             None

@@ -253,7 +253,7 @@ class GroupService(Namespace):
     def get(
         self,
         *,
-        group_id: str,
+        group_id: int | str,
         lang: str | None = None,
     ) -> models.Group | None:
         """Details of one group.

@@ -746,7 +746,7 @@ class PostService(Namespace):
         com: str | None = None,
         tag: str | None = None,
         tagme: str | None = None,
-        lg_id: str | None = None,
+        lg_id: int | str | None = None,
         share: str | None = None,
         license: str | None = None,
     ) -> models.Post | None:

@@ -18,7 +18,7 @@ class UserService(Namespace):
     def get(
         self,
         *,
-        user_id: str,
+        user_id: int | str,
         extra: Sequence[Literal["custom"]] | str | None = None,
     ) -> models.User | None:
         """Profile of a member.
