@@ -255,6 +255,19 @@ class Simulator:
     def rate_limit(self, limit: RateLimit | None) -> None:
         self.limiter.limit = limit
 
+    def reset(self) -> None:
+        """A fresh world (demo app, member, album and groups), no faults, an empty log and rate window.
+
+        One running simulator can then serve many independent tests: starting a server per test
+        costs more than the test. Tokens and objects from before are gone; the clock is kept.
+        """
+        old = self.state
+        self.state = State(old.clock, upload_seconds=old.upload_seconds)
+        self.dispatcher.state = self.state
+        self.faults.clear()
+        self.limiter.clear()
+        self.log.clear()
+
     def token(self, perms: Mapping[str, str], user: User | None = None) -> Token:
         """A token of the demo app for ``user`` (the demo member by default), skipping the frob flow."""
         return self.state.issue_token(user or self.state.member, perms)
