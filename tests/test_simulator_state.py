@@ -286,7 +286,16 @@ def test_every_method_of_the_spec_is_served(sim: Simulator, method: str) -> None
     data = api(sim, method, token, files=files, **params)
     if data["api"]["status"] == "error":
         # Only the stateful methods refuse made-up ids; with their own documented codes.
-        assert method in {"auth.getToken", "doc.get", "group.docs.add", "upload.replace"}
+        assert method in {
+            "album.get",
+            "auth.getToken",
+            "doc.get",
+            "doc.getExif",
+            "group.docs.add",
+            "group.get",
+            "upload.replace",
+            "user.get",
+        }
         assert 1 <= int(data["api"]["code"]) < 100
     else:
         assert data["api"] == {"status": "ok"}
