@@ -1,0 +1,582 @@
+"""Every method of the spec through its typed client method against the simulator, over every protocol and format.
+
+Each case starts from a fresh simulator world (one running simulator per module, reset before
+every case), calls one method with arguments derived from its parameter descriptors (the required
+ones always, the optional ones too when the reply format is XML) on objects that exist in that
+world, and checks three things: the request reached the simulator with exactly the values sent;
+the reply became the class the method's parser declares, every field of its annotated type and
+nothing left in ``extra``; and it carries what the simulator holds, namely its state for the
+methods that keep state and the documented example for the others. The example is read here from
+its XML by the model's field names and annotations, not through the generated parsers, so a
+conversion or transport fault shows up as a difference.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import io
+import keyword
+import types
+import typing
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import ipernity
+import pytest
+from ipernity import _service
+from ipernity._runtime.core import FORMATS, PROTOCOLS
+from ipernity._runtime.operation import Operation, Param
+from ipernity._runtime.xmltree import to_raw
+from ipernity.operations import OPERATIONS
+from ipernity.testing import ManualClock, Simulator
+from lxml import etree
+
+PERMS = {scope: "delete" for scope in _service.PERMISSION_SCOPES}
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 a tiny photo \xff\xd9"
+TEXT = 'Fish & chips <b>"bold"</b> — été ✓'
+# Metadata of the photo; doc.getExif cannot send the last name as an XML attribute.
+EXIF = {"Make": "SAMSUNG", "ExposureTime": "1/129", "ISO": "32", "Date/TimeOriginal": "2011:11:14 11:56:49"}
+WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+# Arguments the transport adds; every other parameter the simulator logged must be one the test sent.
+TRANSPORT_PARAMS = {"api_key", "api_sig", "auth_token"}
+EXAMPLE_PARSER = etree.XMLParser(remove_comments=True, resolve_entities=False, no_network=True)
+
+
+class World:
+    """A fresh simulator state with one of each object the methods take, and a client holding every permission."""
+
+    def __init__(self, sim: Simulator, clock: ManualClock, client: ipernity.Client, token: str) -> None:
+        self.sim, self.clock, self.client, self.token = sim, clock, client, token
+        state = sim.state
+        self.member = state.member
+        self.doc = state.add_doc(
+            self.member,
+            "harbour.jpg",
+            PHOTO,
+            title="Harbour",
+            description="At dusk",
+            keywords=["harbour", "dusk"],
+            exif=EXIF,
+        )
+        self.album = next(iter(state.albums.values()))
+        self.album.doc_ids.append(self.doc.doc_id)
+        self.group = next(group for group in state.groups.values() if not group.moderated)
+
+    def object_id(self, name: str, operation: Operation) -> int:
+        """The id for a parameter: an object of the state, else the one the method's example names."""
+        objects = {
+            "doc": self.doc.doc_id,
+            "cover": self.doc.doc_id,
+            "album": self.album.album_id,
+            "group": self.group.group_id,
+            "user": self.member.user_id,
+            "owner": self.member.user_id,
+            "member": self.member.user_id,
+        }
+        stem = name.removesuffix("s").removesuffix("_id")
+        if stem in objects:
+            return objects[stem]
+        found = str(example_root(operation).xpath(f"string((//@{stem}_id)[1])")) if stem != "id" else ""
+        return int(found) if found else 4242
+
+
+def example_root(operation: Operation) -> etree._Element:
+    return etree.fromstring(f"<api>{operation.example}</api>", EXAMPLE_PARSER)
+
+
+def clamp(value: float, param: Param) -> float:
+    low = param.minimum if param.minimum is not None else value
+    high = param.maximum if param.maximum is not None else value
+    return min(max(value, low), high)
+
+
+STRINGS = {
+    "method": "doc.get",
+    "lang": "en",
+    "lg": "en",
+    "lg_id": "en",
+    "created_at": "2024-05-01 12:00:00",
+    "created_min": "2024-01-01 00:00:00",
+    "created_max": "2024-12-31 23:59:59",
+    "keywords": "harbour,dusk",
+    "tags": "harbour",
+    "extra": "tags",
+    "share": "4",
+    "license": "0",
+}
+
+
+def scalar_value(operation: Operation, param: Param, kind: str, world: World) -> Any:
+    """A valid value of ``kind`` for ``param``, within its limits."""
+    if kind == "enum":
+        return param.values[-1]
+    if kind == "bool":
+        return True
+    if kind == "int":
+        return int(clamp(10, param))
+    if kind == "float":
+        return clamp(45.5, param)
+    if kind == "timestamp":
+        return WHEN
+    if kind == "id":
+        return world.object_id(param.name, operation)
+    if param.name.endswith("_id"):
+        return str(world.object_id(param.name, operation))
+    if param.name == "md5":
+        return world.doc.md5
+    if param.name == "members":
+        return world.member.username
+    return STRINGS.get(param.name, TEXT)
+
+
+def value_for(operation: Operation, param: Param, world: World) -> Any:
+    if param.type == "file":
+        photo = io.BytesIO(PHOTO)
+        photo.name = "harbour-2.jpg"
+        return photo
+    if param.type == "list" and param.items == "enum":
+        return list(param.values[: param.max_items])
+    if param.type == "list":
+        return [scalar_value(operation, param, param.items or "string", world)]
+    return scalar_value(operation, param, param.type, world)
+
+
+def upload_ticket(world: World, args: dict[str, Any]) -> None:
+    photo = io.BytesIO(PHOTO)
+    photo.name = "quay.jpg"
+    ticket = world.client.upload.file(file=photo, title="Quay")
+    world.clock.advance(world.sim.state.upload_seconds)
+    args["tickets"] = [ticket]
+
+
+def approved_frob(world: World, args: dict[str, Any]) -> None:
+    frob = world.sim.state.new_frob(world.sim.state.demo_app)
+    world.sim.approve(frob.frob, PERMS)
+    args["frob"] = frob.frob
+
+
+def replaced_doc(world: World, args: dict[str, Any]) -> None:
+    """doc_id is optional in the spec but the service needs it (notes 4.2)."""
+    args["doc_id"] = world.doc.doc_id
+
+
+# Arguments that must come from an earlier step of the workflow rather than from the descriptors.
+ARRANGE: dict[str, Callable[[World, dict[str, Any]], None]] = {
+    "auth.getToken": approved_frob,
+    "upload.checkTickets": upload_ticket,
+    "upload.replace": replaced_doc,
+}
+
+
+def arguments(operation: Operation, world: World, optional: bool) -> dict[str, Any]:
+    """Spec name -> value: the required parameters, and with ``optional`` every other one too."""
+    args = {param.name: value_for(operation, param, world) for param in operation.params if param.required or optional}
+    arrange = ARRANGE.get(operation.name)
+    if arrange is not None:
+        arrange(world, args)
+    return args
+
+
+def literals(annotation: Any) -> list[Any]:
+    """The values of every ``Literal`` inside an annotation (``Sequence[Literal[1, 2]] | str | None``)."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return list(typing.get_args(annotation))
+    return [value for arg in typing.get_args(annotation) for value in literals(arg)]
+
+
+def as_declared(function: Callable[..., Any], operation: Operation, args: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments in the types the signature declares: ``perm_comment=5`` where the spec says "5".
+
+    Only the enum parameters' annotations are evaluated: resolving the whole signature of the
+    upload methods fails (see test_upload_signatures_resolve).
+    """
+    parameters = inspect.signature(function).parameters
+    typed = {}
+    for name, value in args.items():
+        keyword_name = python_name(name)
+        typed[keyword_name] = value
+        if operation.by_name[name].values:
+            annotation = eval(parameters[keyword_name].annotation, vars(inspect.getmodule(function)))
+            declared = {str(choice): choice for choice in literals(annotation)}
+            typed[keyword_name] = [declared[item] for item in value] if isinstance(value, list) else declared[value]
+    return typed
+
+
+def wire(value: Any) -> str:
+    """How a value travels, written out independently of the client's encoder."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return str(int(value.timestamp()))
+    if isinstance(value, list):
+        return ",".join(wire(item) for item in value)
+    return str(value)
+
+
+def bound_method(client: ipernity.Client, name: str) -> Callable[..., Any]:
+    """``doc.checkMD5`` -> ``client.doc.check_md5``, found by walking the client's namespaces."""
+    target: Any = client
+    for part in name.split("."):
+        (attribute,) = [a for a in dir(target) if not a.startswith("_") and a.replace("_", "") == part.lower()]
+        target = getattr(target, attribute)
+    return typing.cast(Callable[..., Any], target)
+
+
+def python_name(name: str) -> str:
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def unwrap(annotation: Any) -> Any:
+    """``X | None`` -> ``X``; None for ``None`` itself."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        (annotation,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    return None if annotation is type(None) else annotation
+
+
+def declared_type(operation: Operation) -> Any:
+    """The class the method's parser declares it returns (Optional unwrapped), or None."""
+    module, name = operation.result.split(":")
+    return unwrap(typing.get_type_hints(getattr(importlib.import_module(module), name))["return"])
+
+
+def check_types(value: Any, annotation: Any, path: str) -> None:
+    """``value`` is of ``annotation``: ints are ints (not bools), lists hold their item type, models recurse."""
+    if annotation is Any:
+        return
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if value is None and len(options) < len(typing.get_args(annotation)):
+            return
+        assert len(options) == 1, f"{path}: unexpected union {annotation}"
+        check_types(value, options[0], path)
+    elif origin is list:
+        assert isinstance(value, list), f"{path}: {value!r} is not a list"
+        for index, item in enumerate(value):
+            check_types(item, typing.get_args(annotation)[0], f"{path}[{index}]")
+    elif origin is dict:
+        assert isinstance(value, dict), f"{path}: {value!r} is not a dict"
+    elif dataclasses.is_dataclass(annotation):
+        assert type(value) is annotation, f"{path}: {type(value).__name__} is not {annotation}"
+        hints = typing.get_type_hints(annotation)
+        declares = [field.name for field in dataclasses.fields(annotation) if field.name != "extra"]
+        for field in dataclasses.fields(annotation):
+            found = getattr(value, field.name)
+            check_types(found, hints[field.name], f"{path}.{field.name}")
+            assert not (field.name == "extra" and declares and found), f"{path}: the model could not carry {found!r}"
+    else:
+        assert type(value) is annotation, f"{path}: {value!r} is a {type(value).__name__}, not {annotation.__name__}"
+
+
+def plain(value: Any) -> Any:
+    """A model as nested dicts, leaving out what is unset, to compare with what the example says."""
+    if dataclasses.is_dataclass(value):
+        found = {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {name: item for name, item in found.items() if item is not None and item != [] and item != {}}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def _elements(node: etree._Element) -> list[etree._Element]:
+    return [child for child in node if isinstance(child.tag, str)]
+
+
+def _empty(node: etree._Element) -> bool:
+    return not node.attrib and not _elements(node) and not (node.text or "").strip()
+
+
+def _convert(kind: Any, raw: str) -> Any:
+    """ipernity's strings as the annotation says: numbers, 0/1 flags, text; None when they do not convert."""
+    if kind is str:
+        return raw
+    try:
+        number = float(raw) if kind is float else int(raw.strip())
+    except ValueError:
+        return None
+    return number != 0 if kind is bool else number
+
+
+def _scalar(node: etree._Element, name: str, kind: Any, extra: dict[str, Any]) -> Any:
+    if name == "_value":
+        raw: Any = (node.text or "").strip() or None
+    elif name in node.attrib:
+        raw = node.attrib[name]
+    elif (child := node.find(name)) is not None:
+        raw = (child.text or "").strip() if not child.attrib and not _elements(child) else to_raw(child)
+    else:
+        return None
+    value = _convert(kind, raw) if isinstance(raw, str) else None
+    if value is None and raw not in (None, ""):
+        extra[name] = raw
+    return value
+
+
+def expected(cls: Any, node: etree._Element) -> dict[str, Any]:
+    """What a model of ``cls`` must hold for ``node``, read by its field names and annotations."""
+    hints = typing.get_type_hints(cls)
+    found: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    known: set[str] = set()
+    for field in dataclasses.fields(cls):
+        if field.name == "extra":
+            continue
+        kind = unwrap(hints[field.name])
+        name = "_value" if field.name == "value" and "value" not in node.attrib else field.name.removesuffix("_")
+        known.add(name)
+        if typing.get_origin(kind) is list:
+            item = typing.get_args(kind)[0]
+            children = node.findall(name)
+            if len(children) == 1 and _empty(children[0]):
+                children = []
+            if dataclasses.is_dataclass(item):
+                found[field.name] = [expected(item, child) for child in children]
+            else:
+                found[field.name] = [_convert(item, (child.text or "").strip()) for child in children]
+        elif dataclasses.is_dataclass(kind):
+            child = node.find(name)
+            found[field.name] = None if child is None or _empty(child) else expected(kind, child)
+        else:
+            found[field.name] = _scalar(node, name, kind, extra)
+    extra.update({str(name): value for name, value in node.attrib.items() if name not in known})
+    for child in _elements(node):
+        if child.tag not in known:
+            extra[str(child.tag)] = to_raw(child)
+    text = (node.text or "").strip()
+    if text and "_value" not in known:
+        extra["_value"] = text
+    found["extra"] = extra
+    return {name: value for name, value in found.items() if value is not None and value != [] and value != {}}
+
+
+def example_result(operation: Operation, kind: Any) -> Any:
+    """What the method's documented example says the typed result holds."""
+    root = example_root(operation)
+    children = _elements(root)
+    if kind is None:
+        return None
+    if kind is str:
+        (child,) = children
+        return (child.text or "").strip()
+    names = {field.name.removesuffix("_") for field in dataclasses.fields(kind)}
+    if {child.tag for child in children} <= names:
+        return expected(kind, root)
+    (child,) = children
+    return expected(kind, child)
+
+
+# The checks of the methods whose replies the simulator builds from its state.
+
+
+def expect_echo(result: Any, world: World, args: dict[str, Any]) -> None:
+    assert result == args["echo"]
+
+
+def expect_frob(result: Any, world: World, args: dict[str, Any]) -> None:
+    frob = world.sim.state.frobs[result.frob]
+    assert frob.app_key == world.sim.api_key and not frob.used
+
+
+def expect_new_token(result: Any, world: World, args: dict[str, Any]) -> None:
+    token = world.sim.state.tokens[result.token]
+    assert token.perms == PERMS and token.user_id == world.member.user_id
+    assert (result.user.user_id, result.user.username, result.user.is_pro) == (world.member.user_id, "demo", True)
+    assert world.sim.state.frobs[args["frob"]].used
+
+
+def expect_own_token(result: Any, world: World, args: dict[str, Any]) -> None:
+    assert result.token == world.token
+    assert result.user.user_id == world.member.user_id and result.user.realname == world.member.realname
+    levels = result.permissions or result.perms
+    assert {scope: getattr(levels, scope) for scope in PERMS} == PERMS
+
+
+def expect_upload(result: Any, world: World, args: dict[str, Any]) -> None:
+    upload = world.sim.state.uploads[result]
+    assert upload.user_id == world.member.user_id and not upload.replaces
+    assert (upload.doc.filename, upload.doc.size) == ("harbour-2.jpg", len(PHOTO))
+    assert upload.doc.title == args.get("title", "harbour-2")
+    assert upload.doc.keywords == (["harbour", "dusk"] if "keywords" in args else [])
+
+
+def expect_replace(result: Any, world: World, args: dict[str, Any]) -> None:
+    assert result.endswith(f"-{world.doc.doc_id}")
+    upload = world.sim.state.uploads[result]
+    assert upload.replaces and upload.doc.doc_id == world.doc.doc_id and upload.doc.filename == "harbour-2.jpg"
+
+
+def expect_tickets(result: Any, world: World, args: dict[str, Any]) -> None:
+    (ticket,) = args["tickets"]
+    made = world.sim.state.uploads[ticket].doc
+    assert (result.count, result.done, result.invalid, result.left, result.eta) == (1, 1, 0, 0, 0)
+    assert [(t.id, t.done, t.invalid, t.doc_id) for t in result.ticket] == [(ticket, True, False, made.doc_id)]
+    assert world.sim.state.docs[made.doc_id].title == "Quay"
+
+
+def expect_doc(result: Any, world: World, args: dict[str, Any]) -> None:
+    doc, member = world.doc, world.member
+    assert (result.doc_id, result.title, result.description, result.media) == (
+        doc.doc_id,
+        "Harbour",
+        "At dusk",
+        "photo",
+    )
+    assert (result.owner.user_id, result.owner.username) == (member.user_id, member.username)
+    assert (result.original.filename, result.original.bytes, result.original.ext) == ("harbour.jpg", len(PHOTO), "jpg")
+    assert result.dates.posted_at == doc.posted_at and result.visibility.ispublic is True
+    assert (result.count.albums, result.count.groups, result.count.tags) == (1, 0, 2)
+    if "tags" in args.get("extra", ()):
+        assert [tag.keyword for tag in result.tags.tag] == ["harbour", "dusk"]
+    else:
+        assert result.tags is None
+
+
+def expect_group_add(result: Any, world: World, args: dict[str, Any]) -> None:
+    assert (result.group_id, result.total, result.added, result.skipped, result.pending) == (
+        world.group.group_id,
+        1,
+        1,
+        0,
+        0,
+    )
+    assert [(d.doc_id, d.added, d.error) for d in result.doc] == [(world.doc.doc_id, True, 0)]
+    assert world.group.docs == {world.doc.doc_id: False}
+
+
+def expect_quota(result: Any, world: World, args: dict[str, Any]) -> None:
+    member = world.member
+    assert (result.user_id, result.is_pro) == (member.user_id, True)
+    assert (result.upload.used.bytes, result.upload.max.bytes) == (0, member.upload_quota)
+    assert result.maxfilesize.photo.bytes == member.max_file_size
+    assert (result.albums.max, result.albums.created) == (member.max_albums, 1)
+
+
+def expect_exif(result: Any, world: World, args: dict[str, Any]) -> None:
+    assert result.extra == {"Make": "SAMSUNG", "ExposureTime": "1/129", "ISO": "32"}
+
+
+def expect_album(result: Any, world: World, args: dict[str, Any]) -> None:
+    album = world.album
+    assert (result.album_id, result.title, result.description) == (album.album_id, "Simulated album", "")
+    assert result.link == f"http://www.ipernity.com/doc/demo/album/{album.album_id}"
+    assert (result.count.docs, result.count.public, result.cover.doc_id) == (1, 1, world.doc.doc_id)
+    assert result.dates.created_at == album.created_at
+    size = args.get("thumbsize", "75x")
+    assert (result.thumbsize, result.cover.url) == (size, f"http://u1.ipernity.com/{world.doc.doc_id}.{size}.jpg")
+
+
+def expect_new_album(result: Any, world: World, args: dict[str, Any]) -> None:
+    album = world.sim.state.albums[result.album_id]
+    assert (album.owner_id, album.title, result.title) == (world.member.user_id, args["title"], args["title"])
+    assert result.description == album.description == args.get("description", "")
+    docs = [world.doc.doc_id] if "cover_id" in args else []
+    assert album.doc_ids == docs and result.count.docs == len(docs)
+    assert (result.cover.doc_id if result.cover else None) == (docs[0] if docs else None)
+    assert result.permissions.comment == int(args.get("perm_comment", "3"))
+
+
+def expect_group(result: Any, world: World, args: dict[str, Any]) -> None:
+    group = world.group
+    assert (result.id, result.title, result.description) == (group.group_id, "Open group", "")
+    assert (result.quota.moderated, result.quota.max, result.quota.left) == (False, 0, None)
+    assert (result.count.members, result.count.docs, result.count.topics) == (1, 0, 0)
+    assert (result.you.ismember, result.you.docs, result.can.add_doc, result.can.accept_video) == (True, 0, True, True)
+
+
+def expect_user(result: Any, world: World, args: dict[str, Any]) -> None:
+    member = world.member
+    assert (result.user_id, result.username, result.realname, result.is_pro) == (
+        member.user_id,
+        "demo",
+        "Demo Member",
+        True,
+    )
+    assert (result.count.docs, result.location) == (1, None)
+
+
+EXPECT: dict[str, Callable[[Any, World, dict[str, Any]], None]] = {
+    "test.echo": expect_echo,
+    "auth.getFrob": expect_frob,
+    "auth.getToken": expect_new_token,
+    "auth.checkToken": expect_own_token,
+    "upload.file": expect_upload,
+    "upload.replace": expect_replace,
+    "upload.checkTickets": expect_tickets,
+    "doc.get": expect_doc,
+    "doc.getExif": expect_exif,
+    "album.get": expect_album,
+    "album.create": expect_new_album,
+    "group.get": expect_group,
+    "user.get": expect_user,
+    "group.docs.add": expect_group_add,
+    "account.getQuota": expect_quota,
+}
+
+
+CASES = [
+    pytest.param(name, protocol, fmt, id=f"{name}-{protocol}-{fmt}")
+    for name in sorted(OPERATIONS)
+    for protocol in PROTOCOLS
+    for fmt in FORMATS
+]
+
+
+@pytest.fixture(scope="module")
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="module")
+def simulator(clock: ManualClock) -> Iterator[Simulator]:
+    with Simulator(clock=clock) as sim:
+        yield sim
+
+
+@pytest.mark.parametrize(("method", "protocol", "fmt"), CASES)
+def test_method(simulator: Simulator, clock: ManualClock, method: str, protocol: str, fmt: str) -> None:
+    simulator.reset()
+    token = simulator.token(PERMS).token
+    operation = OPERATIONS[method]
+    with simulator.client(auth_token=token, protocol=protocol, format=fmt, retry=None) as client:
+        world = World(simulator, clock, client, token)
+        args = arguments(operation, world, optional=fmt == "xml")
+        function = bound_method(client, method)
+        result = function(**as_declared(function, operation, args))
+
+    call = simulator.log.calls(method)[-1]
+    used = "rest" if operation.has_file else protocol  # uploads always go over REST multipart
+    assert (call.method, call.protocol, call.format, call.code) == (
+        method,
+        used,
+        fmt if used == "rest" or fmt == "json" else used,
+        0,
+    )
+    sent = {name: value for name, value in call.params.items() if name not in TRANSPORT_PARAMS}
+    assert sent == {name: wire(value) for name, value in args.items() if not isinstance(value, io.IOBase)}
+    assert call.files == ({"file": f"harbour-2.jpg ({len(PHOTO)} bytes)"} if operation.has_file else {})
+
+    kind = declared_type(operation)
+    if kind is None:
+        assert result is None and not operation.example.strip()
+        return
+    check_types(result, kind, method)
+    check = EXPECT.get(method)
+    if check is not None:
+        check(result, world, args)
+    else:
+        assert plain(result) == example_result(operation, kind)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=NameError,
+    reason="client runtime: codegen/runtime/files.py defines FileInput with the string 'os.PathLike[str]', which "
+    "typing.get_type_hints resolves in services/upload.py, where os is not imported",
+)
+def test_upload_signatures_resolve() -> None:
+    """Tools that read the typed signatures at run time (get_type_hints) must be able to resolve them."""
+    with ipernity.Client("key") as client:
+        assert "file" in typing.get_type_hints(client.upload.file)
