@@ -22,6 +22,12 @@ from ipernity.testing import wire
 from ipernity.testing.call import UploadedFile
 from ipernity.testing.server import read_form
 
+PROTOCOLS = ("rest", "soap", "xmlrpc")
+FORMATS = ("json", "xml")
+COMBINATIONS = [pytest.param(protocol, fmt, id=f"{protocol}-{fmt}") for protocol in PROTOCOLS for fmt in FORMATS]
+# Every end-to-end test that calls a method runs on each protocol in each format.
+every_protocol = pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+
 # The documented endpoints (spec/service.yaml), written out rather than read from the package,
 # so that a client sending to the wrong path gets a 404 instead of an answer.
 REST_ROUTE = re.compile(r"^/api/(?P<method>[^/]+)/(?P<format>json|xml)$")

@@ -24,13 +24,9 @@ from ipernity._runtime.signing import signature
 from ipernity.operations import OPERATIONS
 from ipernity.testing.call import UploadedFile
 
-from .conftest import Answer, Loopback, Reply
+from .conftest import COMBINATIONS, FORMATS, PROTOCOLS, Answer, Loopback, Reply, every_protocol
 
 KEY, SECRET, TOKEN = "6fa87ba500002712bd4eed6020f3bd72", "e9a599f0cf6ce193", "987654321-e5a5b9c3d5a77eab"
-PROTOCOLS = ("rest", "soap", "xmlrpc")
-FORMATS = ("json", "xml")
-COMBINATIONS = [pytest.param(protocol, fmt, id=f"{protocol}-{fmt}") for protocol in PROTOCOLS for fmt in FORMATS]
-every_protocol = pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
 ENVELOPED = [combination for combination in COMBINATIONS if combination.values[0] != "rest"]
 SENT = sorted(name for name, operation in OPERATIONS.items() if not operation.has_file)
 DOC = OPERATIONS["doc.get"].example

@@ -22,17 +22,11 @@ from codegen.loader import load_spec
 from codegen.model import Method
 from codegen.problems import SpecError
 
-from .conftest import Answer, Loopback, Recorded
+from .conftest import Answer, Loopback, Recorded, every_protocol
 
 SPEC = Path(__file__).parent.parent / "spec"
 SPEC_METHODS = load_spec(SPEC).methods
 PAGINATED = [m for m in SPEC_METHODS if m.pagination]
-COMBINATIONS = [
-    pytest.param(protocol, fmt, id=f"{protocol}-{fmt}")
-    for protocol in ("rest", "soap", "xmlrpc")
-    for fmt in ("json", "xml")
-]
-every_protocol = pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
 
 
 # The spec ---------------------------------------------------------------------------------------

@@ -12,10 +12,9 @@ from typing import Any
 import ipernity
 import pytest
 from ipernity import errors
-from ipernity._runtime.core import FORMATS, PROTOCOLS
 from ipernity.testing import Fault, ManualClock, Simulator
 
-COMBINATIONS = [pytest.param(protocol, fmt, id=f"{protocol}-{fmt}") for protocol in PROTOCOLS for fmt in FORMATS]
+from .conftest import every_protocol
 
 
 @pytest.fixture
@@ -34,7 +33,7 @@ def member(sim: Simulator, protocol: str, fmt: str, **options: Any) -> ipernity.
     return sim.client(perms={"doc": "write"}, protocol=protocol, format=fmt, **options)
 
 
-@pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+@every_protocol
 def test_text_comes_back_unchanged(sim: Simulator, protocol: str, fmt: str) -> None:
     text = 'Fish & chips <b>"bold"</b> — été ✓'
     with member(sim, protocol, fmt) as client:
@@ -43,7 +42,7 @@ def test_text_comes_back_unchanged(sim: Simulator, protocol: str, fmt: str) -> N
     assert (call.protocol, call.params["echo"]) == (protocol, text)
 
 
-@pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+@every_protocol
 def test_the_frob_flow_gives_a_token_that_checks(sim: Simulator, protocol: str, fmt: str) -> None:
     common = {"protocol": protocol, "format": fmt, "endpoint": sim.endpoint, "retry": None}
     with ipernity.Client(sim.api_key, sim.api_secret, **common) as app:
@@ -58,7 +57,7 @@ def test_the_frob_flow_gives_a_token_that_checks(sim: Simulator, protocol: str, 
     assert checked.user.username == sim.state.member.username
 
 
-@pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+@every_protocol
 def test_an_upload_goes_over_rest_and_reads_back(sim: Simulator, clock: ManualClock, protocol: str, fmt: str) -> None:
     with member(sim, protocol, fmt) as client:
         ticket = client.upload.file(file=b"\xff\xd8 a tiny photo \xff\xd9", title="Harbour")
@@ -71,7 +70,7 @@ def test_an_upload_goes_over_rest_and_reads_back(sim: Simulator, clock: ManualCl
     assert [call.protocol for call in sim.log.calls()] == ["rest", protocol, protocol]
 
 
-@pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+@every_protocol
 def test_errors_are_the_same_classes(sim: Simulator, protocol: str, fmt: str) -> None:
     with member(sim, protocol, fmt) as client:
         with pytest.raises(errors.DocGetDocumentNotFoundError) as missing:
@@ -86,7 +85,7 @@ def test_errors_are_the_same_classes(sim: Simulator, protocol: str, fmt: str) ->
             anonymous.account.get_quota()
 
 
-@pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+@every_protocol
 def test_injected_faults_give_the_shared_exceptions(sim: Simulator, protocol: str, fmt: str) -> None:
     sim.faults.script(Fault.error(503), method="test.echo")
     patient = member(sim, protocol, fmt, retry=ipernity.RetryPolicy(attempts=2, backoff=0.001))
@@ -108,7 +107,7 @@ def test_injected_faults_give_the_shared_exceptions(sim: Simulator, protocol: st
             client.test.echo(echo="x")
 
 
-@pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+@every_protocol
 def test_a_parameter_named_method_reaches_the_server(sim: Simulator, protocol: str, fmt: str) -> None:
     with member(sim, protocol, fmt) as client:
         client.api.methods.get(method="doc.get")

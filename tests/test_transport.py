@@ -13,14 +13,7 @@ import ipernity
 import pytest
 import requests
 
-from .conftest import Loopback
-
-COMBINATIONS = [
-    pytest.param(protocol, fmt, id=f"{protocol}-{fmt}")
-    for protocol in ("rest", "soap", "xmlrpc")
-    for fmt in ("json", "xml")
-]
-every_protocol = pytest.mark.parametrize(("protocol", "fmt"), COMBINATIONS)
+from .conftest import Loopback, every_protocol
 
 
 def _client(url: str, protocol: str, fmt: str, session: requests.Session) -> ipernity.Client:
