@@ -277,6 +277,7 @@ RAW_REPLIES = [
     ("truncated", ("json",), Reply(200, '{"api": {"status": "ok"}, "doc": {"doc_id'), "not valid JSON"),
     ("truncated", ("xml",), Reply(200, '<api status="ok"><doc doc_id="1"', "text/xml"), "not well-formed XML"),
     ("no-status", ("json",), Reply(200, '{"doc": {}}'), "the reply has no api status"),
+    ("json-array", ("json",), Reply(200, '[{"api": {"status": "ok"}}]'), "not a JSON object"),
     ("foreign-root", ("xml",), Reply(200, "<html><p>hi</p></html>", "text/xml"), "is <html>, not "),
 ]
 
