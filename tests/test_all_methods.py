@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import inspect
 import io
 import keyword
 import types
@@ -188,19 +187,14 @@ def literals(annotation: Any) -> list[Any]:
 
 
 def as_declared(function: Callable[..., Any], operation: Operation, args: dict[str, Any]) -> dict[str, Any]:
-    """Keyword arguments in the types the signature declares: ``perm_comment=5`` where the spec says "5".
-
-    Only the enum parameters' annotations are evaluated: resolving the whole signature of the
-    upload methods fails (see test_upload_signatures_resolve).
-    """
-    parameters = inspect.signature(function).parameters
+    """Keyword arguments in the types the signature declares: ``perm_comment=5`` where the spec says "5"."""
+    hints = typing.get_type_hints(function)
     typed = {}
     for name, value in args.items():
         keyword_name = python_name(name)
         typed[keyword_name] = value
         if operation.by_name[name].values:
-            annotation = eval(parameters[keyword_name].annotation, vars(inspect.getmodule(function)))
-            declared = {str(choice): choice for choice in literals(annotation)}
+            declared = {str(choice): choice for choice in literals(hints[keyword_name])}
             typed[keyword_name] = [declared[item] for item in value] if isinstance(value, list) else declared[value]
     return typed
 
@@ -570,13 +564,9 @@ def test_method(simulator: Simulator, clock: ManualClock, method: str, protocol:
         assert plain(result) == example_result(operation, kind)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=NameError,
-    reason="client runtime: codegen/runtime/files.py defines FileInput with the string 'os.PathLike[str]', which "
-    "typing.get_type_hints resolves in services/upload.py, where os is not imported",
-)
-def test_upload_signatures_resolve() -> None:
+@pytest.mark.parametrize("method", sorted(OPERATIONS))
+def test_every_signature_resolves(method: str) -> None:
     """Tools that read the typed signatures at run time (get_type_hints) must be able to resolve them."""
     with ipernity.Client("key") as client:
-        assert "file" in typing.get_type_hints(client.upload.file)
+        hints = typing.get_type_hints(bound_method(client, method))
+    assert set(hints) == {python_name(param.name) for param in OPERATIONS[method].params} | {"return"}
