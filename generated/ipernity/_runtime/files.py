@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import IO, Union
 
-FileInput = Union[str, "os.PathLike[str]", bytes, IO[bytes]]
+FileInput = Union[str, os.PathLike[str], bytes, IO[bytes]]
 
 
 def describe(value: object) -> str | None:

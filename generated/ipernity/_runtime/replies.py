@@ -66,6 +66,12 @@ def check_status(children: dict[str, Any], body: bytes | str, status: int | None
     return children
 
 
+def looks_like_json(body: bytes | str) -> bool:
+    """A body to read as JSON rather than XML: it opens with an object or an array."""
+    start = body.lstrip()[:1]
+    return start in (b"{", b"[", "{", "[")
+
+
 def decode_json(body: bytes | str, status: int | None, method: str) -> dict[str, Any]:
     """A JSON reply: ``{"api": {"status": …}, "<element>": …}``."""
     try:
@@ -115,7 +121,7 @@ def decode_xml(body: bytes | str, status: int | None, method: str, *, wrapped: b
 
 def decode_payload(payload: str, status: int | None, method: str) -> dict[str, Any]:
     """The reply body a SOAP or XML-RPC envelope carries as text: JSON, or XML with or without <api>."""
-    if payload.lstrip().startswith("{"):
+    if looks_like_json(payload):
         return decode_json(payload, status, method)
     return decode_xml(payload, status, method, wrapped=False)
 

@@ -31,7 +31,7 @@ from .. import _service
 from ..errors import InvalidResponseError
 from .http import HttpReply, HttpRequest
 from .operation import Operation
-from .replies import decode_json, decode_payload, decode_reply, parse_xml, raise_fault, snippet
+from .replies import decode_json, decode_payload, decode_reply, looks_like_json, parse_xml, raise_fault, snippet
 from .validation import check_xml_text
 
 WSDL_PATH = Path(__file__).resolve().parent.parent / "ipernity.wsdl"
@@ -125,7 +125,7 @@ class SoapCodec:
         return decode_reply(self._read, reply, operation.name)
 
     def _read(self, body: bytes, status: int, method: str) -> dict[str, Any]:
-        if body.lstrip().startswith(b"{"):
+        if looks_like_json(body):
             return decode_json(body, status, method)
         root = parse_xml(body, status, method)
         if _local(root) != "Envelope" or etree.QName(root).namespace not in ENVELOPE_NAMESPACES:

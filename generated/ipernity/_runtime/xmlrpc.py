@@ -20,7 +20,16 @@ from .. import _service
 from ..errors import InvalidResponseError
 from .http import HttpReply, HttpRequest
 from .operation import Operation
-from .replies import check_status, decode_json, decode_payload, decode_reply, parse_xml, raise_fault, snippet
+from .replies import (
+    check_status,
+    decode_json,
+    decode_payload,
+    decode_reply,
+    looks_like_json,
+    parse_xml,
+    raise_fault,
+    snippet,
+)
 from .validation import check_xml_text
 
 CONTENT_TYPE = "text/xml"
@@ -74,7 +83,7 @@ class XmlRpcCodec:
         return decode_reply(self._read, reply, operation.name)
 
     def _read(self, body: bytes, status: int, method: str) -> dict[str, Any]:
-        if body.lstrip().startswith(b"{"):
+        if looks_like_json(body):
             return decode_json(body, status, method)
         root = parse_xml(body, status, method)
         if root.tag != "methodResponse":

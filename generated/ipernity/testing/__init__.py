@@ -16,7 +16,8 @@ notes describe; every method of the spec answers (most with their documented exa
         assert sim.log.count("upload.file") == 1        # the request log
 
 Also: ``sim.approve(frob, perms)`` or the signed authorize link stands in for the member's
-consent; ``sim.state`` adds apps, members (PRO or not, quotas), groups and albums; the
+consent; ``sim.state`` adds apps, members (PRO or not, quotas), groups, albums and documents;
+``sim.reset()`` brings back a fresh world between tests; the
 ``ipernity_simulator`` pytest fixture gives a started simulator; ``python -m ipernity.testing``
 runs one; ``python -m ipernity.testing.demo`` runs the client against it over every protocol.
 """

@@ -4,9 +4,9 @@
 
 Most methods answer their documented example (the spec's ``example``), so every method of the
 spec is served and follows its changes. The methods a client's workflow depends on keep state:
-the frob flow, uploads and their tickets, doc.get of uploaded documents, group.docs.add and
-account.getQuota. They too start from their example and fill it in, so the reply keeps the
-documented shape.
+the frob flow, uploads and their tickets, doc.get and doc.getExif of uploaded documents,
+album.create and album.get, group.get and group.docs.add, user.get and account.getQuota. They
+too start from their example and fill it in, so the reply keeps the documented shape.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from lxml import etree
 from .. import _service
 from .._runtime.operation import Operation
 from .call import ApiFailure, Call, Caller
-from .state import MEDIA_TYPES, Doc, State, Token, User, media_of
+from .state import MEDIA_TYPES, Album, Doc, State, Token, User, media_of
 from .wire import elements
 
 AUTH_PARAMS = frozenset({"api_key", "api_sig", "auth_token"})
@@ -250,12 +250,18 @@ def _visible(doc: Doc, user: User | None) -> bool:
     return doc.is_public or (user is not None and user.user_id == doc.owner_id)
 
 
+def _visible_doc(ctx: Context) -> Doc:
+    """The ``doc_id`` document; error 1 when there is none or the caller may not see it."""
+    doc = ctx.state.docs.get(as_int(ctx.params["doc_id"]) or 0)
+    if doc is None or not _visible(doc, ctx.caller.user):
+        raise ctx.fail(1)
+    return doc
+
+
 def doc_get(ctx: Context) -> str:
     """An uploaded document in the documented shape; private ones only for their owner."""
     state = ctx.state
-    doc = state.docs.get(as_int(ctx.params["doc_id"]) or 0)
-    if doc is None or not _visible(doc, ctx.caller.user):
-        raise ctx.fail(1)
+    doc = _visible_doc(ctx)
     extra = set(id_list(ctx.params.get("extra", "")))
     owner = state.users[doc.owner_id]
     root = ctx.example()
@@ -307,6 +313,135 @@ def _doc_parts(node: etree._Element, doc: Doc, extra: set[str]) -> None:
         for child in list(notes):
             notes.remove(child)
         put(notes, total=0)
+
+
+def doc_get_exif(ctx: Context) -> str:
+    """The metadata stored with the document, one attribute per tag; tags XML cannot name are left out."""
+    doc = _visible_doc(ctx)
+    root = ctx.example()
+    node = element(root, "exif")
+    node.attrib.clear()
+    put(node, **{tag: value for tag, value in doc.exif.items() if XML_NAME.fullmatch(tag)})
+    return body_of(root)
+
+
+def _album_reply(ctx: Context, album: Album) -> str:
+    """The album in the shape of the method's example: its title, documents, cover and comment permission."""
+    state = ctx.state
+    owner = state.users[album.owner_id]
+    docs = [state.docs[doc_id] for doc_id in album.doc_ids if doc_id in state.docs]
+    root = ctx.example()
+    node = element(root, "album")
+    link = f"http://www.ipernity.com/doc/{owner.username}/album/{album.album_id}"
+    put(node, album_id=album.album_id, title=album.title, link=link)
+    size = ctx.params.get("thumbsize", node.get("thumbsize", "75x"))
+    if "thumbsize" in node.attrib:
+        put(node, thumbsize=size)
+    element(node, "description").text = album.description
+    put(element(node, "dates"), created_at=album.created_at, comment_at=0)
+    count = put(element(node, "count"), docs=len(docs), visits=0, faves=0, comments=0)
+    seen_by: dict[str, Callable[[Doc], bool]] = {
+        "public": lambda doc: doc.is_public,
+        "family": lambda doc: doc.is_public or doc.is_family,
+        "friend": lambda doc: doc.is_public or doc.is_friend,
+        "ff": lambda doc: doc.is_public or doc.is_family or doc.is_friend,
+    }
+    put(count, **{part: sum(1 for doc in docs if sees(doc)) for part, sees in seen_by.items() if part in count.attrib})
+    cover_id = album.cover_id or (docs[0].doc_id if docs else None)
+    cover = node.find("cover")
+    if cover is not None and cover_id is None:
+        node.remove(cover)
+    elif cover_id is not None:
+        cover = put(element(node, "cover"), doc_id=cover_id, url=f"http://u1.ipernity.com/{cover_id}.{size}.jpg")
+        for dimension in ("w", "h"):
+            if dimension in cover.attrib:
+                del cover.attrib[dimension]
+    put(element(node, "permissions"), comment=album.perm_comment)
+    you = node.find("you")
+    if you is not None:
+        put(you, isfave=False, visits=0, last_visit_at=0)
+    return body_of(root)
+
+
+def album_get(ctx: Context) -> str:
+    album = ctx.state.albums.get(as_int(ctx.params["album_id"]) or 0)
+    if album is None:
+        raise ctx.fail(1)
+    return _album_reply(ctx, album)
+
+
+def album_create(ctx: Context) -> str:
+    """A new album of the caller; the cover must be one of their documents (2) and becomes its first one."""
+    state, user, params = ctx.state, ctx.user, ctx.params
+    cover = None
+    if params.get("cover_id", "").strip():
+        cover = state.docs.get(as_int(params["cover_id"]) or 0)
+        if cover is None or cover.owner_id != user.user_id:
+            raise ctx.fail(2)
+    if sum(1 for album in state.albums.values() if album.owner_id == user.user_id) >= user.max_albums:
+        raise ctx.fail(4)
+    album = state.add_album(user, params["title"], description=params.get("description", ""))
+    if cover is not None:
+        album.cover_id = cover.doc_id
+        album.doc_ids.append(cover.doc_id)
+    album.perm_comment = params.get("perm_comment", album.perm_comment)
+    return _album_reply(ctx, album)
+
+
+def group_get(ctx: Context) -> str:
+    """The group as it stands: its quota and accepted media, counts, and whether the caller is a member."""
+    state, caller = ctx.state, ctx.caller.user
+    group = state.groups.get(as_int(ctx.params["group_id"]) or 0)
+    if group is None:
+        raise ctx.fail(1)
+    root = ctx.example()
+    node = element(root, "group")
+    put(node, id=group.group_id, title=group.title, link=f"http://www.ipernity.com/group/{group.group_id}")
+    element(node, "description").text = group.description
+    quota = element(node, "quota")
+    quota.attrib.clear()
+    put(quota, moderated=group.moderated, max=group.member_quota or 0, period="")
+    member = caller is not None and caller.user_id in group.members
+    if group.member_quota is not None and caller is not None:
+        put(quota, left=max(0, group.member_quota - group.count_by(state.docs, caller.user_id)))
+    can = put(element(node, "can"), add_doc=member and not group.closed, add_topic=member)
+    put(can, **{f"accept_{media}": media in group.media for media in MEDIA_TYPES})
+    put(element(node, "dates"), created_at=group.created_at, last_doc_at=0, last_topic_at=0)
+    put(element(node, "count"), members=len(group.members), docs=len(group.docs), topics=0)
+    you = node.find("you")
+    if caller is None and you is not None:
+        node.remove(you)
+    elif caller is not None:
+        you = put(element(node, "you"), isadmin=False, ismoderator=False, ismember=member, joined_at=0, visited_at=0)
+        put(you, docs=group.count_by(state.docs, caller.user_id))
+    return body_of(root)
+
+
+def user_get(ctx: Context) -> str:
+    """A member by id or by alias (their username); no location is stored, so none is sent."""
+    state = ctx.state
+    wanted = ctx.params["user_id"].strip()
+    user = state.users.get(as_int(wanted) or 0) or next(
+        (member for member in state.users.values() if member.username == wanted), None
+    )
+    if user is None:
+        raise ctx.fail(1)
+    root = ctx.example()
+    node = element(root, "user")
+    put(node, user_id=user.user_id, username=user.username, realname=user.realname, alias=user.username)
+    put(
+        node, is_pro=user.is_pro, is_online=False, is_closed=False, link=f"http://www.ipernity.com/home/{user.username}"
+    )
+    put(node, icon=f"http://u1.ipernity.com/p/{user.user_id}/userphoto.jpg")
+    relation = node.find("relation")
+    if relation is not None:
+        put(relation, **{str(name): False for name in relation.attrib})
+    location = node.find("location")
+    if location is not None:
+        node.remove(location)
+    docs = sum(1 for doc in state.docs.values() if doc.owner_id == user.user_id)
+    put(element(node, "count"), docs=docs, posts=0, network=0)
+    return body_of(root)
 
 
 def group_docs_add(ctx: Context) -> str:
@@ -381,6 +516,11 @@ HANDLERS: dict[str, Handler] = {
     "upload.replace": upload_replace,
     "upload.checkTickets": upload_check_tickets,
     "doc.get": doc_get,
+    "doc.getExif": doc_get_exif,
+    "album.get": album_get,
+    "album.create": album_create,
+    "group.get": group_get,
+    "user.get": user_get,
     "group.docs.add": group_docs_add,
     "account.getQuota": account_get_quota,
 }

@@ -109,6 +109,11 @@ class RateLimiter:
                 raise ApiFailure(113)
             window.append(now)
 
+    def clear(self) -> None:
+        """Forget the calls counted so far (the limit stays)."""
+        with self._lock:
+            self._seen.clear()
+
 
 def signed_params(operation: Operation, call: Call) -> dict[str, str]:
     """What api_sig covers: every parameter sent but those the spec leaves out (api_sig, the file)."""

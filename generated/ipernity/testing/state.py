@@ -124,6 +124,7 @@ class Doc:
     safety: str = "1"
     keywords: list[str] = field(default_factory=list)
     replaced_at: int = 0
+    exif: dict[str, str] = field(default_factory=dict)
 
     @property
     def share(self) -> int:
@@ -135,10 +136,16 @@ class Doc:
 
 @dataclass
 class Album:
+    """An album; without a ``cover_id`` its first document is the cover."""
+
     album_id: int
     owner_id: int
     title: str
     doc_ids: list[int] = field(default_factory=list)
+    description: str = ""
+    created_at: int = 0
+    cover_id: int | None = None
+    perm_comment: str = "3"
 
 
 @dataclass
@@ -153,6 +160,8 @@ class Group:
     closed: bool = False
     member_quota: int | None = None
     docs: dict[int, bool] = field(default_factory=dict)
+    description: str = ""
+    created_at: int = 0
 
     def count_by(self, docs: Mapping[int, Doc], user_id: int) -> int:
         return sum(1 for doc_id in self.docs if doc_id in docs and docs[doc_id].owner_id == user_id)
@@ -232,9 +241,9 @@ class State:
             self.users[user.user_id] = user
             return user
 
-    def add_album(self, owner: User, title: str) -> Album:
+    def add_album(self, owner: User, title: str, *, description: str = "") -> Album:
         with self.lock:
-            album = Album(self.next_id(), owner.user_id, title)
+            album = Album(self.next_id(), owner.user_id, title, description=description, created_at=self.now())
             self.albums[album.album_id] = album
             return album
 
@@ -257,12 +266,13 @@ class State:
                 frozenset(media or MEDIA_TYPES),
                 closed,
                 member_quota,
+                created_at=self.now(),
             )
             self.groups[group.group_id] = group
             return group
 
     def add_doc(self, owner: User, filename: str, content: bytes, **fields: object) -> Doc:
-        """A document as if its upload had finished; ``fields`` sets title, is_public, media…"""
+        """A document as if its upload had finished; ``fields`` sets title, is_public, media, exif (tag → value)…"""
         with self.lock:
             doc = Doc(
                 self.next_id(),
