@@ -177,7 +177,7 @@ def _model_imports(models: list[ModelClass], methods: list[Method], module: str)
         if item is not None and item.model is not None:
             used.add(item.model.name)
     local = {m.name for m in models}
-    return sorted(name for name in used if name not in local) if module != "shapes" else []
+    return sorted((name for name in used if name not in local), key=str.lower) if module != "shapes" else []
 
 
 def _fix_runtime_imports(text: str, names: set[str]) -> str:
