@@ -341,12 +341,12 @@ def test_reads_are_retried_and_writes_are_not(loopback: Loopback, protocol: str,
     assert all(sent.params == signed("test.echo", echo="again") for sent in loopback.requests[:4])
 
 
-def test_import_loads_no_soap_machinery() -> None:
-    code = "import sys, ipernity; print(any(m.startswith(('zeep', 'ipernity._runtime.soap', 'ipernity._runtime.xmlrpc')) for m in sys.modules))"
-    assert (
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-        == "False"
-    )
+def test_import_loads_only_what_a_rest_json_call_needs() -> None:
+    """zeep, the SOAP/XML-RPC codecs, lxml and the method error classes load on first use only."""
+    lazy = ("zeep", "lxml", "ipernity._runtime.soap", "ipernity._runtime.xmlrpc", "ipernity._method_errors")
+    code = f"import sys, ipernity, ipernity.errors; print(sorted(m for m in sys.modules if m.startswith({lazy!r})))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 @every_protocol

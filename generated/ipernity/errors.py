@@ -749,7 +749,12 @@ def error_for(code: int, method: str) -> type[ApiError]:
 
 
 def __getattr__(name: str) -> Any:
-    """Method errors live in ipernity._method_errors, imported on first use to keep imports fast."""
+    """Method errors live in ipernity._method_errors, imported on first use to keep imports fast.
+
+    Dunder look-ups (the import system asks every module for ``__path__``) never load it.
+    """
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from . import _method_errors
 
     try:
