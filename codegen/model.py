@@ -188,6 +188,14 @@ class Param:
         return self.type
 
     @property
+    def wire_default(self) -> str | None:
+        if self.default is None:
+            return None
+        if isinstance(self.default, bool):
+            return "1" if self.default else "0"
+        return str(self.default)
+
+    @property
     def wire_values(self) -> list[str]:
         return [str(v.value) for v in self.values]
 

@@ -17,6 +17,7 @@ class Param(NamedTuple):
     minimum: float | None = None
     maximum: float | None = None
     signed: bool = True
+    default: str | None = None  # what the API assumes when the parameter is left out, as sent
 
 
 class Paging(NamedTuple):

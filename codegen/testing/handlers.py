@@ -29,8 +29,6 @@ from .wire import elements
 AUTH_PARAMS = frozenset({"api_key", "api_sig", "auth_token"})
 XML_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 UNLIMITED_SECONDS = 7200
-# The spec's per_page default of each method paged from the state: the descriptors carry limits, not defaults.
-PER_PAGE_DEFAULTS = {"doc.getList": 20, "album.docs.getList": 20, "group.docs.getList": 20}
 DEFAULT_THUMB = "75x"
 # The share filter of doc.getList and album.docs.getList numbers public 4 (doc.get's share code says 5).
 PUBLIC_SHARE = 4
@@ -540,7 +538,7 @@ def _paged(ctx: Context, docs: list[Doc]) -> tuple[etree._Element, etree._Elemen
         container = element(container, name)
     container.clear()
     maximum = operation.by_name[paging.per_page].maximum
-    per_page = as_int(params.get(paging.per_page)) or PER_PAGE_DEFAULTS[operation.name]
+    per_page = as_int(params.get(paging.per_page)) or as_int(operation.by_name[paging.per_page].default) or 1
     if maximum is not None:
         per_page = min(per_page, int(maximum))
     per_page = max(1, per_page)

@@ -5,8 +5,9 @@
 Most methods answer their documented example (the spec's ``example``), so every method of the
 spec is served and follows its changes. The methods a client's workflow depends on keep state:
 the frob flow, uploads and their tickets, doc.get and doc.getExif of uploaded documents,
-album.create and album.get, group.get and group.docs.add, user.get and account.getQuota. They
-too start from their example and fill it in, so the reply keeps the documented shape.
+album.create and album.get, group.get and group.docs.add, user.get and account.getQuota, and the
+lists of those documents (doc.getList, album.docs.getList, group.docs.getList), paged as ipernity
+pages. They too start from their example and fill it in, so the reply keeps the documented shape.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import hashlib
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import PurePath
 
 from lxml import etree
@@ -30,6 +31,9 @@ from .wire import elements
 AUTH_PARAMS = frozenset({"api_key", "api_sig", "auth_token"})
 XML_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 UNLIMITED_SECONDS = 7200
+DEFAULT_THUMB = "75x"
+# The share filter of doc.getList and album.docs.getList numbers public 4 (doc.get's share code says 5).
+PUBLIC_SHARE = 4
 
 
 @dataclasses.dataclass
@@ -271,26 +275,44 @@ def doc_get(ctx: Context) -> str:
     put(node, safety=doc.safety, link=link)
     put(element(node, "owner"), user_id=owner.user_id, username=owner.username, realname=owner.realname)
     element(node, "description").text = doc.description
-    created = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(doc.posted_at))
-    dates = put(element(node, "dates"), posted_at=doc.posted_at, replaced_at=doc.replaced_at, created=created)
-    put(dates, modified_at=max(doc.posted_at, doc.replaced_at), comment_at=0)
+    _put_dates(element(node, "dates"), doc)
     visibility = element(node, "visibility")
     put(visibility, ispublic=doc.is_public, isfriend=doc.is_friend, isfamily=doc.is_family, share=doc.share)
+    _put_count(element(node, "count"), state, doc)
+    put(element(node, "you"), isfave=False, visits=0, last_visit=0)
+    for thumb in node.iterfind("thumbs/thumb"):
+        put(thumb, url=_file_url(doc, thumb.get("label", "")))
+    _put_original(element(node, "original"), doc)
+    _doc_parts(node, doc, extra)
+    return body_of(root)
+
+
+def _file_url(doc: Doc, label: str) -> str:
+    return f"http://u1.ipernity.com/{doc.doc_id}.{label}.jpg"
+
+
+def _put_dates(dates: etree._Element, doc: Doc) -> None:
+    created = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(doc.posted_at))
+    put(dates, posted_at=doc.posted_at, replaced_at=doc.replaced_at, created=created)
+    put(dates, modified_at=max(doc.posted_at, doc.replaced_at), comment_at=0)
+
+
+def _put_count(count: etree._Element, state: State, doc: Doc) -> None:
+    """Tags, albums and groups as the state has them; nobody visits, faves or comments in the simulator."""
     albums = sum(1 for album in state.albums.values() if doc.doc_id in album.doc_ids)
     groups = sum(1 for group in state.groups.values() if doc.doc_id in group.docs)
-    put(element(node, "count"), visits=0, faves=0, comments=0, notes=0, tags=len(doc.keywords))
-    put(element(node, "count"), albums=albums, groups=groups, last_visit=0)
-    put(element(node, "you"), isfave=False, visits=0, last_visit=0)
-    base = f"http://u1.ipernity.com/{doc.doc_id}"
-    for thumb in node.iterfind("thumbs/thumb"):
-        put(thumb, url=f"{base}.{thumb.get('label', '')}.jpg")
+    put(count, visits=0, faves=0, comments=0, notes=0, tags=len(doc.keywords))
+    put(count, albums=albums, groups=groups, last_visit=0)
+
+
+def _put_original(original: etree._Element, doc: Doc) -> None:
+    """The uploaded file; its pixel size and duration are not known, so they are left out."""
     ext = PurePath(doc.filename).suffix.lstrip(".")
-    original = put(element(node, "original"), ext=ext, filename=doc.filename, bytes=doc.size, url=f"{base}.{ext}")
+    url = f"http://u1.ipernity.com/{doc.doc_id}.{ext}"
+    put(original, ext=ext, filename=doc.filename, bytes=doc.size, url=url)
     for dimension in ("w", "h", "length"):
         if dimension in original.attrib:
             del original.attrib[dimension]
-    _doc_parts(node, doc, extra)
-    return body_of(root)
 
 
 def _doc_parts(node: etree._Element, doc: Doc, extra: set[str]) -> None:
@@ -347,7 +369,16 @@ def _album_reply(ctx: Context, album: Album) -> str:
         "ff": lambda doc: doc.is_public or doc.is_family or doc.is_friend,
     }
     put(count, **{part: sum(1 for doc in docs if sees(doc)) for part, sees in seen_by.items() if part in count.attrib})
-    cover_id = album.cover_id or (docs[0].doc_id if docs else None)
+    _put_cover(node, album.cover_id or (docs[0].doc_id if docs else None), size)
+    put(element(node, "permissions"), comment=album.perm_comment)
+    you = node.find("you")
+    if you is not None:
+        put(you, isfave=False, visits=0, last_visit_at=0)
+    return body_of(root)
+
+
+def _put_cover(node: etree._Element, cover_id: int | None, size: str) -> None:
+    """The album's cover at ``size``, or none when the album has no document; its pixel size is not known."""
     cover = node.find("cover")
     if cover is not None and cover_id is None:
         node.remove(cover)
@@ -356,11 +387,6 @@ def _album_reply(ctx: Context, album: Album) -> str:
         for dimension in ("w", "h"):
             if dimension in cover.attrib:
                 del cover.attrib[dimension]
-    put(element(node, "permissions"), comment=album.perm_comment)
-    you = node.find("you")
-    if you is not None:
-        put(you, isfave=False, visits=0, last_visit_at=0)
-    return body_of(root)
 
 
 def album_get(ctx: Context) -> str:
@@ -482,6 +508,114 @@ def group_docs_add(ctx: Context) -> str:
     return body_of(root)
 
 
+def _filter(ctx: Context, docs: Iterable[Doc]) -> list[Doc]:
+    """What the caller may see (private documents only for their owner, as doc.get) among ``docs``,
+    narrowed by the media, share and safesurf parameters the method takes."""
+    caller, declared = ctx.caller.user, ctx.operation.by_name
+    wanted = {name: ctx.params.get(name, "").strip() for name in ("media", "share", "safesurf") if name in declared}
+    return [
+        doc
+        for doc in docs
+        if _visible(doc, caller)
+        and wanted.get("media", doc.media) in ("", doc.media)
+        and wanted.get("safesurf", doc.safety) in ("", doc.safety)
+        and wanted.get("share", "") in ("", str(PUBLIC_SHARE if doc.is_public else doc.share))
+    ]
+
+
+def _paged(ctx: Context, docs: list[Doc]) -> tuple[etree._Element, etree._Element]:
+    """(reply root, its top element), the list container holding the page asked for and ipernity's counts.
+
+    page starts at 1 and a page after the last one is empty; per_page defaults to the spec's default
+    and one above the maximum (which the client never sends) is served as the maximum.
+    """
+    operation, params = ctx.operation, ctx.params
+    paging = operation.paging
+    if paging is None:
+        raise TypeError(f"{operation.name} is not paginated")
+    root = ctx.example()
+    top = root[0]
+    container = top
+    for name in paging.path:
+        container = element(container, name)
+    container.clear()
+    maximum = operation.by_name[paging.per_page].maximum
+    per_page = as_int(params.get(paging.per_page)) or as_int(operation.by_name[paging.per_page].default) or 1
+    if maximum is not None:
+        per_page = min(per_page, int(maximum))
+    per_page = max(1, per_page)
+    page = max(1, as_int(params.get(paging.page)) or 1)
+    put(container, total=len(docs), per_page=per_page, page=page, pages=math.ceil(len(docs) / per_page))
+    extra = set(id_list(params.get("extra", "")))
+    size = params.get("thumbsize", "").strip() or DEFAULT_THUMB
+    for doc in docs[(page - 1) * per_page : page * per_page]:
+        _list_item(etree.SubElement(container, paging.items), ctx.state, doc, extra, size)
+    return root, top
+
+
+def _list_item(node: etree._Element, state: State, doc: Doc, extra: set[str], size: str) -> None:
+    """A list entry in the documented item shape, with the extras the state can fill (no geo, medias or md5)."""
+    put(node, doc_id=doc.doc_id, media=doc.media, license=doc.license, title=doc.title, safety=doc.safety)
+    owner = state.users[doc.owner_id]
+    if "link" in extra:
+        put(node, link=f"http://www.ipernity.com/doc/{owner.username}/{doc.doc_id}")
+    if "owner" in extra:
+        put(etree.SubElement(node, "owner"), user_id=owner.user_id, username=owner.username, realname=owner.realname)
+    put(etree.SubElement(node, "thumb"), label=size, ext="jpg", url=_file_url(doc, size))
+    if "dates" in extra:
+        _put_dates(etree.SubElement(node, "dates"), doc)
+    if "count" in extra:
+        _put_count(etree.SubElement(node, "count"), state, doc)
+    if "original" in extra:
+        _put_original(etree.SubElement(node, "original"), doc)
+
+
+def doc_get_list(ctx: Context) -> str:
+    """A member's documents, newest first as on their page; error 1 for an unknown member."""
+    state = ctx.state
+    user = state.users.get(as_int(ctx.params["user_id"]) or 0)
+    if user is None:
+        raise ctx.fail(1)
+    docs = [doc for doc in state.docs.values() if doc.owner_id == user.user_id]
+    docs.sort(key=lambda doc: (doc.posted_at, doc.doc_id), reverse=True)
+    root, _ = _paged(ctx, _filter(ctx, docs))
+    return body_of(root)
+
+
+def album_docs_get_list(ctx: Context) -> str:
+    """An album's documents in the album's order, paged under <album><docs>, with the album's cover."""
+    state = ctx.state
+    album = state.albums.get(as_int(ctx.params["album_id"]) or 0)
+    if album is None:
+        raise ctx.fail(1)
+    docs = [state.docs[doc_id] for doc_id in album.doc_ids if doc_id in state.docs]
+    root, top = _paged(ctx, _filter(ctx, docs))
+    put(top, album_id=album.album_id)
+    size = ctx.params.get("thumbsize", "").strip() or DEFAULT_THUMB
+    _put_cover(top, album.cover_id or (docs[0].doc_id if docs else None), size)
+    return body_of(root)
+
+
+def group_docs_get_list(ctx: Context) -> str:
+    """A group's documents, the last added first, paged under <group><docs>; those awaiting moderation are not
+    shown. Errors 1 (no such group) and 2 (no such member for user_id)."""
+    state = ctx.state
+    group = state.groups.get(as_int(ctx.params["group_id"]) or 0)
+    if group is None:
+        raise ctx.fail(1)
+    docs = [
+        state.docs[doc_id] for doc_id, pending in reversed(group.docs.items()) if not pending and doc_id in state.docs
+    ]
+    if owner_id := ctx.params.get("user_id", "").strip():
+        owner = state.users.get(as_int(owner_id) or 0)
+        if owner is None:
+            raise ctx.fail(2)
+        docs = [doc for doc in docs if doc.owner_id == owner.user_id]
+    root, top = _paged(ctx, _filter(ctx, docs))
+    put(top, group_id=group.group_id)
+    return body_of(root)
+
+
 def account_get_quota(ctx: Context) -> str:
     """Upload quota from what the member uploaded; maxfilesize and albums from their account."""
     state, user = ctx.state, ctx.user
@@ -522,6 +656,9 @@ HANDLERS: dict[str, Handler] = {
     "group.get": group_get,
     "user.get": user_get,
     "group.docs.add": group_docs_add,
+    "doc.getList": doc_get_list,
+    "album.docs.getList": album_docs_get_list,
+    "group.docs.getList": group_docs_get_list,
     "account.getQuota": account_get_quota,
 }
 

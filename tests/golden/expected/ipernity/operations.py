@@ -27,6 +27,7 @@ ALBUM_DOCS_GET_LIST = Operation(
             "int",
             minimum=1,
             maximum=100,
+            default="20",
         ),
         Param(
             "page",
@@ -67,6 +68,7 @@ DOC_GET_OWNER = Operation(
             "int",
             minimum=1,
             maximum=100,
+            default="20",
         ),
     ),
     result="ipernity.models.doc:parse_doc_get_owner",
