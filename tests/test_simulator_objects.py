@@ -9,6 +9,8 @@ import pytest
 from ipernity import errors
 from ipernity.testing import Fault, RateLimit, Simulator
 
+from .conftest import COMBINATIONS
+
 
 @pytest.fixture
 def sim() -> Iterator[Simulator]:
@@ -16,9 +18,11 @@ def sim() -> Iterator[Simulator]:
         yield simulator
 
 
-@pytest.fixture
-def client(sim: Simulator) -> Iterator[ipernity.Client]:
-    with sim.client(perms={"doc": "delete"}, retry=None) as member:
+@pytest.fixture(params=[c.values for c in COMBINATIONS], ids=[c.id for c in COMBINATIONS])
+def client(request: pytest.FixtureRequest, sim: Simulator) -> Iterator[ipernity.Client]:
+    """A member with every doc permission, speaking each protocol in each format in turn."""
+    protocol, fmt = request.param
+    with sim.client(perms={"doc": "delete"}, retry=None, protocol=protocol, format=fmt) as member:
         yield member
 
 
