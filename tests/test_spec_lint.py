@@ -330,14 +330,19 @@ def limit_problems(param: dict[str, Any], texts: list[Text]) -> list[str]:
     return problems
 
 
-@per_method
-def test_limits_and_values_named_in_descriptions_are_declared(name: str) -> None:
+def parameter_problems(name: str, check: Callable[[dict[str, Any], list[Text]], list[str]]) -> list[str]:
+    """``check``'s problems with each parameter of method ``name``, each prefixed with file, line and field."""
     source = method_file(SPEC, name)
-    problems = [
+    return [
         f"{at(source, 'parameters', index)}: {problem}"
         for index, param in enumerate(source.data["parameters"])
-        for problem in limit_problems(param, param_texts(name, param))
+        for problem in check(param, param_texts(name, param))
     ]
+
+
+@per_method
+def test_limits_and_values_named_in_descriptions_are_declared(name: str) -> None:
+    problems = parameter_problems(name, limit_problems)
     assert problems == [], report(problems)
 
 
@@ -477,12 +482,7 @@ def type_problems(param: dict[str, Any], texts: list[Text]) -> list[str]:
 
 @per_method
 def test_parameter_types_follow_names_and_descriptions(name: str) -> None:
-    source = method_file(SPEC, name)
-    problems = [
-        f"{at(source, 'parameters', index)}: {problem}"
-        for index, param in enumerate(source.data["parameters"])
-        for problem in type_problems(param, param_texts(name, param))
-    ]
+    problems = parameter_problems(name, type_problems)
     assert problems == [], report(problems)
 
 
