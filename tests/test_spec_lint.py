@@ -42,7 +42,8 @@ Text = tuple[str, str]  # (where it comes from, the description)
 def reference(kind: str) -> dict[str, Any]:
     """One reference file (method-list, methods, method-errors), keyed by method name."""
     data = json.loads((REFERENCE / f"ipernity-{kind}.json").read_text(encoding="utf-8"))
-    return data.get("methods", data)
+    methods: dict[str, Any] = data.get("methods", data)
+    return methods
 
 
 @cache
