@@ -213,6 +213,21 @@ def test_a_reply_without_pages_ends_on_a_short_page(loopback: Loopback, protocol
 
 
 @every_protocol
+def test_a_server_that_repeats_a_page_does_not_loop(loopback: Loopback, protocol: str, fmt: str) -> None:
+    """No page count, full pages, and past page 2 the server keeps answering page 2 (it clamps)."""
+
+    def answer(request: Recorded) -> Answer:
+        page = min(int(request.params["page"]), 2)
+        docs = "".join(f'<doc doc_id="{n}"/>' for n in range((page - 1) * 5 + 1, page * 5 + 1))
+        return Answer(f'<docs page="{page}" total="10">{docs}</docs>')
+
+    loopback.handler = answer
+    with _client(loopback, protocol, fmt) as client:
+        assert [doc.doc_id for doc in client.doc.iter_list(user_id=1, per_page=5)] == list(range(1, 11))
+    assert _pages_asked(loopback) == [("1", "5"), ("2", "5"), ("3", "5")]
+
+
+@every_protocol
 def test_an_error_on_a_later_page_raises_after_the_earlier_items(loopback: Loopback, protocol: str, fmt: str) -> None:
     walked = pager(30)
     loopback.handler = lambda request: walked(request) if request.params["page"] == "1" else Answer(code=1)

@@ -15,7 +15,8 @@ def _container(result: Any, paging: Paging) -> Any:
 
 
 def walk(operation: Operation, values: Mapping[str, Any], fetch: Callable[[dict[str, Any]], Any]) -> Iterator[Any]:
-    """Yield the items of page 1, 2, … until the last page, an empty page or a page without the list.
+    """Yield the items of page 1, 2, … until the last page, an empty page, a page without the list or
+    a reply for another page than the one asked for.
 
     ``per_page`` defaults to the API's maximum (fewest calls) and never exceeds it. Without a
     ``pages`` count in the reply, a page shorter than ``per_page`` is the last one.
@@ -33,6 +34,8 @@ def walk(operation: Operation, values: Mapping[str, Any], fetch: Callable[[dict[
     while True:
         wanted[paging.page] = page
         container = _container(fetch(dict(wanted)), paging)
+        if getattr(container, "page", page) not in (page, None):
+            return  # the server answered another page (it clamps past the end): its items were seen
         items = (getattr(container, paging.items, None) or []) if container is not None else []
         yield from items
         pages = getattr(container, "pages", None)
