@@ -16,8 +16,9 @@ from .._runtime.signing import signature
 from ..operations import OPERATIONS
 from . import wire
 from .call import ApiFailure, Call
+from .context import Context
 from .faults import Fault, FaultPlan
-from .handlers import Context, answer
+from .handlers import answer
 from .log import LoggedCall, RequestLog, redact
 from .rules import RateLimiter, authorize, check_key, check_params
 from .state import State
