@@ -46,6 +46,8 @@ def text(raw: Any) -> Any:
 
 
 def to_str(value: Any) -> str | None:
+    if value.__class__ is str:  # nearly every value: the checks below are for the rest
+        return value
     if value is None or isinstance(value, (dict, list)):
         return None
     if isinstance(value, bool):
@@ -54,6 +56,11 @@ def to_str(value: Any) -> str | None:
 
 
 def to_int(value: Any) -> int | None:
+    if value.__class__ is str:  # int() itself allows the surrounding blanks
+        try:
+            return int(value)
+        except ValueError:
+            return None
     if isinstance(value, bool) or value is None:
         return None if value is None else int(value)
     if isinstance(value, int):
