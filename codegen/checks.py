@@ -201,6 +201,8 @@ def _match_model(model: ModelClass, value: Any, path: str) -> list[str]:
                 problems.append(f"<{path}/{key}> is an element but {model.name} declares an attribute {key}")
             elif not _converts(attributes[key].kind, item):
                 problems.append(f"<{path}> attribute {key}={item!r} is not a {attributes[key].kind}")
+        elif model.attribute_map and not isinstance(item, (dict, list)):
+            continue
         else:
             problems.append(f"<{path}> has {key!r}, which {model.name} does not declare")
     return problems
@@ -268,6 +270,8 @@ def _fields(loader: Loader, model: ModelClass, files: dict[str, SourceFile]) -> 
     ]
     if model.text:
         fields.append(("value", "the text content"))
+    if model.attribute_map:
+        fields.append((model.attribute_map, "the attribute map"))
     for name, what in fields:
         if name in seen:
             origin = next((f for f in files.values() if f.path == model.origin), None) or next(iter(files.values()))

@@ -151,7 +151,12 @@ class Loader:
     ) -> ModelClass:
         """An inline element or shape as a ModelClass, registered by name."""
         model = ModelClass(
-            name=name, module=module, description=data.get("description", ""), text=data.get("text"), origin=source.path
+            name=name,
+            module=module,
+            description=data.get("description", ""),
+            text=data.get("text"),
+            origin=source.path,
+            attribute_map=data.get("attribute_map"),
         )
         for attr, spec in (data.get("attributes") or {}).items():
             kind, description = (spec, "") if isinstance(spec, str) else (spec["type"], spec.get("description", ""))

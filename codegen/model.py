@@ -98,6 +98,7 @@ class ModelClass:
     text: str | None = None
     children: list[Element] = field(default_factory=list)
     origin: str = ""
+    attribute_map: str | None = None
 
     @property
     def value_annotation(self) -> str:
@@ -113,6 +114,7 @@ class ModelClass:
             tuple((a.name, a.kind) for a in self.attributes),
             self.text,
             tuple((c.tag, c.repeated, c.scalar, c.model.name if c.model else None) for c in self.children),
+            self.attribute_map,
         )
 
     def dependencies(self) -> list[ModelClass]:

@@ -73,6 +73,8 @@ def model_doc(model: ModelClass) -> list[str]:
     lines = _wrap(model.description or f"The <{model.name}> element.", WIDTH)
     fields = [(a.field, a.description) for a in model.attributes if a.description]
     fields += [(c.field, c.description) for c in model.children if c.description and c.model is None]
+    if model.attribute_map:
+        fields.append((model.attribute_map, "Every attribute that no field declares, by its name, as text."))
     if fields:
         lines += ["", "Attributes:"]
         for name, description in fields:

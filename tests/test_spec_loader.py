@@ -160,3 +160,29 @@ def test_cli_reports_problems_without_a_traceback(small_spec: Path) -> None:
     assert result.returncode == 2
     assert "spec/methods/test.echo.yaml:" in result.stderr and "invalid YAML" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_undeclared_attributes_need_an_attribute_map(small_spec: Path) -> None:
+    """doc.get's example gains an attribute no field declares: refused, unless the element maps them."""
+    path = "methods/doc.get.yaml"
+    found = problems_after(small_spec, path, lambda s: s.replace('<doc doc_id="', '<doc Make="X" doc_id="', 1))
+    assert len(found) == 1 and "has 'Make', which Doc does not declare" in found[0]
+
+
+def test_an_attribute_map_may_not_reuse_a_field_name(small_spec: Path) -> None:
+    exif = (SPEC / "methods" / "doc.getExif.yaml").read_text()
+    (small_spec / "methods" / "doc.getExif.yaml").write_text(
+        exif.replace("    attribute_map: tags\n", "    attribute_map: tags\n    attributes:\n      tags: str\n")
+    )
+    with pytest.raises(SpecError) as caught:
+        load_spec(small_spec)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec/methods/doc.getExif.yaml:1: class DocExif: the attribute map and attribute tags both become the field 'tags'"
+    ]
+
+
+def test_a_shape_reference_takes_no_attribute_map(small_spec: Path) -> None:
+    found = problems_after(
+        small_spec, "methods/doc.get.yaml", lambda s: s.replace("{shape: Doc}", "{shape: Doc, attribute_map: more}", 1)
+    )
+    assert len(found) == 1 and "response.doc" in found[0]

@@ -124,6 +124,18 @@ def many(raw: dict[str, Any], key: str, parse: Callable[[Any], T]) -> list[T]:
     return [parse(value) for value in items(raw.pop(key, None))]
 
 
+def attribute_map(raw: dict[str, Any]) -> dict[str, str]:
+    """Pop every remaining attribute (what no field declares) as text; elements and text stay for ``rest``."""
+    found = {
+        key: to_str(value) or ""
+        for key, value in raw.items()
+        if key != "_value" and not isinstance(value, (dict, list))
+    }
+    for key in found:
+        del raw[key]
+    return found
+
+
 def rest(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """What the model did not declare: kept, never dropped."""
     if raw:

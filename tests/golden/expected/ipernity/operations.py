@@ -72,7 +72,7 @@ DOC_GET_OWNER = Operation(
         ),
     ),
     result="ipernity.models.doc:parse_doc_get_owner",
-    example='<owner user_id="1" username="me"/><note at="12">hello</note>',
+    example='<owner user_id="1" username="me"/><note at="12" lang="en">hello</note>',
 )
 
 GROUP_DOCS_ADD = Operation(

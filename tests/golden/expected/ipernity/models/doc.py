@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_int, to_str
+from .._runtime.coerce import attribute_map, many, mapping, one, rest, take, to_int, to_str
 from .shapes import (
     Owner,
 )
@@ -22,10 +22,15 @@ __all__ = [
 
 @dataclass(slots=True, kw_only=True)
 class OwnerNote:
-    """The <OwnerNote> element."""
+    """The <OwnerNote> element.
+
+    Attributes:
+        labels: Every attribute that no field declares, by its name, as text.
+    """
 
     at: int | None = None
     value: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -36,6 +41,7 @@ class OwnerNote:
         return cls(
             at=take(data, "at", to_int, extra),
             value=take(data, "_value", to_str, extra),
+            labels=attribute_map(data),
             extra=rest(data, extra),
         )
 
