@@ -455,7 +455,7 @@ def expect_quota(result: Any, world: World, args: dict[str, Any]) -> None:
 
 
 def expect_exif(result: Any, world: World, args: dict[str, Any]) -> None:
-    assert result.extra == {"Make": "SAMSUNG", "ExposureTime": "1/129", "ISO": "32"}
+    assert (result.tags, result.extra) == ({"Make": "SAMSUNG", "ExposureTime": "1/129", "ISO": "32"}, {})
 
 
 def expect_album(result: Any, world: World, args: dict[str, Any]) -> None:

@@ -847,7 +847,7 @@ DOC_GET_EXIF = Operation(
         ),
     ),
     result="ipernity.models.doc:parse_doc_get_exif",
-    example="<exif/>",
+    example='<exif Make="SAMSUNG" CameraModelName="GT-I9100" ExposureTime="1/129" FNumber="2.7" ISO="32" Flash="On, Fired" CreateDate="2011:11:14 11:56:49"/>',
 )
 
 DOC_GET_FAVES = Operation(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int, to_str
+from .._runtime.coerce import attribute_map, many, mapping, one, rest, take, to_bool, to_int, to_str
 from .shapes import (
     Comment,
     Comments,
@@ -259,11 +259,13 @@ class DocAlbumsAdded:
 
 @dataclass(slots=True, kw_only=True)
 class DocExif:
-    """One attribute per metadata tag, named as the tag (Make, ExposureTime, GPSLatitude, ...). The names
-    vary from file to file and are not valid spec identifiers, so none is declared: the model keeps them
-    all in its extra mapping.
+    """The document's metadata (EXIF, IPTC, ID3...), one attribute per tag, named as the tag.
+
+    Attributes:
+        tags: Every attribute that no field declares, by its name, as text.
     """
 
+    tags: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -272,6 +274,7 @@ class DocExif:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
+            tags=attribute_map(data),
             extra=rest(data, extra),
         )
 

@@ -776,9 +776,8 @@ class DocService(Namespace):
             doc_id: The document.
 
         Returns:
-            DocExif | None: One attribute per metadata tag, named as the tag (Make, ExposureTime,
-                GPSLatitude, ...). The names vary from file to file and are not valid spec identifiers,
-                so none is declared: the model keeps them all in its extra mapping.
+            DocExif | None: The document's metadata (EXIF, IPTC, ID3...), one attribute per tag, named
+                as the tag.
 
         Raises:
             DocGetExifError: the method's own errors, codes 1.
