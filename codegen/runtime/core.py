@@ -134,8 +134,13 @@ class BaseClient:
             raise ValidationError(method, [f"{method!r} is not a paginated method; these are: {', '.join(paginated)}"])
         if operation.paging.page in params:
             raise ValidationError(method, [f"{operation.paging.page!r} is chosen by the iterator; leave it out"])
-        parse = _parser(operation.result)
-        return walk(operation, params, lambda values: self._invoke(operation, values, parse))
+        return self._walk(operation, params, _parser(operation.result))
+
+    def _walk(
+        self, operation: Operation, values: Mapping[str, Any], parse: Callable[[dict[str, Any]], T]
+    ) -> Iterator[Any]:
+        """Every item of ``operation``'s pages, each page one ``_invoke``."""
+        return walk(operation, values, lambda wanted: self._invoke(operation, wanted, parse))
 
     def _sign(self, method: str, wire: dict[str, str]) -> dict[str, str]:
         """Add api_key, auth_token and api_sig as the notes (3.1) say: sign whenever a secret is known."""
@@ -219,5 +224,4 @@ class Namespace:
     def _pages(
         self, operation: Operation, values: Mapping[str, Any], parse: Callable[[dict[str, Any]], object]
     ) -> Iterator[Any]:
-        client = self._client
-        return walk(operation, values, lambda wanted: client._invoke(operation, wanted, parse))
+        return self._client._walk(operation, values, parse)
