@@ -169,7 +169,8 @@ class AlbumDocsService(Namespace):
 
         Lazy: one album.docs.getList call per page, made as the loop reaches it; nothing is checked or
         sent before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             album_id: The album to list.
@@ -469,7 +470,8 @@ class AlbumService(Namespace):
 
         Lazy: one album.getFaves call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             album_id: The album.
@@ -555,7 +557,8 @@ class AlbumService(Namespace):
 
         Lazy: one album.getList call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: The member whose albums to list; the calling member when omitted.
@@ -631,7 +634,8 @@ class AlbumService(Namespace):
 
         Lazy: one album.getVisitors call per page, made as the loop reaches it; nothing is checked or
         sent before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             album_id: The album.

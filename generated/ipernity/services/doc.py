@@ -247,7 +247,8 @@ class DocCommentsService(Namespace):
 
         Lazy: one doc.comments.getList call per page, made as the loop reaches it; nothing is checked or
         sent before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             doc_id: The document.
@@ -840,7 +841,8 @@ class DocService(Namespace):
 
         Lazy: one doc.getFaves call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             doc_id: The document.
@@ -931,7 +933,8 @@ class DocService(Namespace):
 
         Lazy: one doc.getList call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: The member whose documents to list.
@@ -1069,7 +1072,8 @@ class DocService(Namespace):
 
         Lazy: one doc.getVisitors call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             doc_id: The document.
@@ -1214,7 +1218,8 @@ class DocService(Namespace):
 
         Lazy: one doc.search call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: Only this member's documents; everyone's public documents when omitted.

@@ -106,7 +106,8 @@ class FavesAlbumsService(Namespace):
 
         Lazy: one faves.albums.getList call per page, made as the loop reaches it; nothing is checked or
         sent before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: The member whose faves to list; the calling member when omitted.
@@ -264,7 +265,8 @@ class FavesDocsService(Namespace):
 
         Lazy: one faves.docs.getList call per page, made as the loop reaches it; nothing is checked or
         sent before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: The member whose faves to list; the calling member when omitted.

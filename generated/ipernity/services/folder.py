@@ -101,7 +101,9 @@ class FolderAlbumsService(Namespace):
 
         Lazy: one folder.albums.getList call per page, made as the loop reaches it; nothing is checked
         or sent before the first item is asked for. The page size defaults to the API's maximum and
-        never exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        never exceeds it; the walk stops after the last page, on an empty page, a page without the list,
+        a short page when the reply has no page count, or a reply for another page than the one asked
+        for.
 
         Args:
             folder_id: The folder to list.
@@ -358,7 +360,8 @@ class FolderService(Namespace):
 
         Lazy: one folder.getList call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: The member whose folders to list; the calling member when omitted.

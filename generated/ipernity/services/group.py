@@ -175,7 +175,8 @@ class GroupDocsService(Namespace):
 
         Lazy: one group.docs.getList call per page, made as the loop reaches it; nothing is checked or
         sent before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             group_id: The group to list.
@@ -335,7 +336,8 @@ class GroupService(Namespace):
 
         Lazy: one group.getList call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: The member whose groups to list; the calling member when omitted.
@@ -415,7 +417,8 @@ class GroupService(Namespace):
 
         Lazy: one group.search call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             text: Full-text query on group titles and descriptions; +word and -word switch to boolean

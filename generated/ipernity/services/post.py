@@ -215,7 +215,9 @@ class PostCommentsService(Namespace):
 
         Lazy: one post.comments.getList call per page, made as the loop reaches it; nothing is checked
         or sent before the first item is asked for. The page size defaults to the API's maximum and
-        never exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        never exceeds it; the walk stops after the last page, on an empty page, a page without the list,
+        a short page when the reply has no page count, or a reply for another page than the one asked
+        for.
 
         Args:
             post_id: The post.
@@ -411,7 +413,8 @@ class PostService(Namespace):
 
         Lazy: one post.getFaves call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             post_id: The post.
@@ -496,7 +499,8 @@ class PostService(Namespace):
 
         Lazy: one post.getList call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: The member whose posts to list.
@@ -571,7 +575,8 @@ class PostService(Namespace):
 
         Lazy: one post.getVisitors call per page, made as the loop reaches it; nothing is checked or
         sent before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             post_id: The post.
@@ -688,7 +693,8 @@ class PostService(Namespace):
 
         Lazy: one post.search call per page, made as the loop reaches it; nothing is checked or sent
         before the first item is asked for. The page size defaults to the API's maximum and never
-        exceeds it; the walk stops after the last page, an empty page or a page without the list.
+        exceeds it; the walk stops after the last page, on an empty page, a page without the list, a
+        short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
             user_id: Only this member's posts; everyone's public posts when omitted.
