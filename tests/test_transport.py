@@ -48,6 +48,28 @@ def test_the_session_cookies_are_sent(loopback: Loopback, protocol: str, fmt: st
 
 
 @every_protocol
+def test_credentials_in_the_endpoint_and_session_params_apply_to_every_call(
+    loopback: Loopback, protocol: str, fmt: str
+) -> None:
+    """The transport quotes a query-less URL once and reuses it: what it implies must not be lost."""
+    session = requests.Session()
+    session.params = {"trace": "1"}
+    endpoint = loopback.url.replace("http://", "http://me:s%3Acret@")
+    with ipernity.Client(
+        "key", "secret", protocol=protocol, format=fmt, endpoint=endpoint, session=session, retry=None
+    ) as client:
+        client.test.echo(echo="one")
+        session.params = {}
+        client.test.echo(echo="two")
+    first, second = loopback.requests
+    expected = "Basic " + base64.b64encode(b"me:s:cret").decode()
+    assert first.headers["Authorization"] == second.headers["Authorization"] == expected
+    assert first.query["trace"] == "1"
+    assert "trace" not in second.query
+    assert first.params["echo"] == "one" and second.params["echo"] == "two"
+
+
+@every_protocol
 def test_a_mounted_adapter_carries_the_calls(loopback: Loopback, protocol: str, fmt: str) -> None:
     class Counting(requests.adapters.HTTPAdapter):
         sent = 0

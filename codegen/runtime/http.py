@@ -59,23 +59,33 @@ class Transport:
         self.session = session
         self.settings = session.merge_environment_settings(endpoint, {}, None, None, None)
         self.netrc_auth = requests.utils.get_netrc_auth(endpoint) if session.trust_env else None
+        self._urls: dict[str, str] = {}
+
+    def _url(self, prepared: requests.PreparedRequest, url: str, params: Any) -> None:
+        """Prepare the URL; one without a query is checked and quoted once, then reused."""
+        if params:
+            prepared.prepare_url(url, params)
+            return
+        known = self._urls.get(url)
+        if known is None:
+            prepared.prepare_url(url, None)
+            self._urls[url] = str(prepared.url)
+        else:
+            prepared.url = known
 
     def _prepare(self, request: HttpRequest, data: Any, headers: dict[str, str] | None) -> requests.PreparedRequest:
-        """What ``Session.prepare_request`` builds, without its per-call environment look-ups."""
+        """What ``Session.prepare_request`` builds, in ``PreparedRequest.prepare``'s order, minus its look-ups."""
         session = self.session
         merged = {name: value for name, value in session.headers.items() if value is not None}
         merged.update(headers or {})
         prepared = requests.PreparedRequest()
-        prepared.prepare(
-            method=request.method,
-            url=request.url,
-            headers=merged,
-            params=_merged(session.params, request.params),
-            data=data,
-            auth=session.auth or self.netrc_auth,
-            cookies=session.cookies if len(session.cookies) else None,
-            hooks=session.hooks,
-        )
+        prepared.prepare_method(request.method)
+        self._url(prepared, request.url, _merged(session.params, request.params))
+        prepared.prepare_headers(merged)
+        prepared.prepare_cookies(session.cookies if len(session.cookies) else None)
+        prepared.prepare_body(data, None)
+        prepared.prepare_auth(session.auth or self.netrc_auth)
+        prepared.prepare_hooks(session.hooks)
         return prepared
 
     def send(self, request: HttpRequest, timeout: Any, method_name: str) -> HttpReply:
