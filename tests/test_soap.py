@@ -126,7 +126,7 @@ def test_the_wsdl_is_loaded_once_per_process_whatever_the_threads(
 
 @pytest.mark.parametrize("operation", SENT, ids=lambda op: op.name)
 def test_every_envelope_is_the_one_zeep_writes(operation: Any) -> None:
-    codec = soap.make_codec("https://api.example", "xml", requests.Session(), 10)
+    codec = soap.SoapCodec("https://api.example", "xml")
     wsdl = soap.load_wsdl()
     for round_ in ("one", "two & <three>"):
         wire = {param.name: f"{param.name} {round_}" for param in operation.params}

@@ -45,7 +45,7 @@ def client(loopback: Loopback, **options: Any) -> ipernity.Client:
 
 @pytest.mark.parametrize("operation", [op for op in OPERATIONS.values() if not op.has_file], ids=lambda op: op.name)
 def test_every_call_is_one_struct_of_string_members(operation: Any) -> None:
-    codec = codec_module.make_codec("https://api.example", "json", requests.Session(), 10)
+    codec = codec_module.XmlRpcCodec("https://api.example", "json")
     wire = {param.name: f"{param.name} & <é>" for param in operation.params}
     wire.update(api_key=KEY, auth_token=TOKEN, api_sig="sig")
     request = codec.encode(operation, dict(wire), {})

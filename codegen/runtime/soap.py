@@ -21,7 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
 
-import requests
 import zeep
 from lxml import etree
 
@@ -175,11 +174,3 @@ def _fault(fault: etree._Element, method: str, status: int) -> NoReturn:
             messages.append(text)
     numbered = [code for code in codes if code[-1:].isdigit()]
     raise_fault(numbered[0] if numbered else "", messages[0] if messages else "", method, status)
-
-
-def make_codec(base_url: str, fmt: str, session: requests.Session, timeout: Any) -> SoapCodec:
-    """The codec for ``Client(protocol="soap")``.
-
-    ``session`` and ``timeout`` stay with the client: core sends every envelope through them.
-    """
-    return SoapCodec(base_url, fmt)

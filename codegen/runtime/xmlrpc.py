@@ -11,7 +11,6 @@ from __future__ import annotations
 import xmlrpc.client
 from typing import Any, NoReturn
 
-import requests
 from lxml import etree
 
 from .. import _service
@@ -110,11 +109,3 @@ class XmlRpcCodec:
             status=status,
             snippet=snippet(body),
         )
-
-
-def make_codec(base_url: str, fmt: str, session: requests.Session, timeout: Any) -> XmlRpcCodec:
-    """The codec for ``Client(protocol="xmlrpc")``.
-
-    ``session`` and ``timeout`` stay with the client: core sends every call through them.
-    """
-    return XmlRpcCodec(base_url, fmt)

@@ -45,11 +45,15 @@ class Codec(Protocol):
     def decode(self, operation: Operation, reply: HttpReply) -> dict[str, Any]: ...
 
 
-def _make_codec(protocol: str, base_url: str, fmt: str, session: requests.Session, timeout: Any) -> Codec:
+_LAZY_CODECS = {"soap": "SoapCodec", "xmlrpc": "XmlRpcCodec"}
+
+
+def _make_codec(protocol: str, base_url: str, fmt: str) -> Codec:
+    """REST is always loaded; the SOAP and XML-RPC modules (and zeep) only for a client that uses them."""
     if protocol == "rest":
         return RestCodec(base_url, fmt)
     module = importlib.import_module(f"{__package__}.{protocol}")
-    codec: Codec = module.make_codec(base_url, fmt, session, timeout)
+    codec: Codec = getattr(module, _LAZY_CODECS[protocol])(base_url, fmt)
     return codec
 
 
@@ -100,7 +104,7 @@ class BaseClient:
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
         self._transport = Transport(self.session, self.endpoint)
-        self._codec = _make_codec(protocol, self.endpoint, format, self.session, timeout)
+        self._codec = _make_codec(protocol, self.endpoint, format)
         self._rest = RestCodec(self.endpoint, format)
 
     def __repr__(self) -> str:
