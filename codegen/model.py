@@ -9,6 +9,16 @@ from .naming import camel, constant, py_identifier, snake
 
 SCALAR_ANNOTATIONS = {"str": "str", "int": "int", "timestamp": "int", "float": "float", "bool": "bool"}
 SCALAR_CONVERTERS = {"str": "to_str", "int": "to_int", "timestamp": "to_int", "float": "to_float", "bool": "to_bool"}
+FAST_TAKERS = {"str": "take_str", "int": "take_int", "timestamp": "take_int"}
+
+
+def take_call(source: str, key: str, kind: str, extra: str) -> str:
+    """The expression popping one scalar; strings and integers, most fields, have their own takers."""
+    if kind in FAST_TAKERS:
+        return f'{FAST_TAKERS[kind]}({source}, "{key}", {extra})'
+    return f'take({source}, "{key}", {SCALAR_CONVERTERS[kind]}, {extra})'
+
+
 PARAM_ANNOTATIONS = {
     "string": "str",
     "int": "int",
@@ -38,7 +48,7 @@ class Attribute:
 
     @property
     def decode(self) -> str:
-        return f'take(data, "{self.name}", {SCALAR_CONVERTERS[self.kind]}, extra)'
+        return take_call("data", self.name, self.kind, "extra")
 
 
 @dataclass
@@ -80,7 +90,7 @@ class Element:
             return f'many({source}, "{self.tag}", {self.parser})'
         if self.model is not None:
             return f'one({source}, "{self.tag}", {self.parser})'
-        return f'take({source}, "{self.tag}", {SCALAR_CONVERTERS[self.scalar or "str"]}, {extra})'
+        return take_call(source, self.tag, self.scalar or "str", extra)
 
     @property
     def decode(self) -> str:
@@ -106,7 +116,7 @@ class ModelClass:
 
     @property
     def value_decode(self) -> str:
-        return f'take(data, "_value", {SCALAR_CONVERTERS[self.text or "str"]}, extra)'
+        return take_call("data", "_value", self.text or "str", "extra")
 
     def signature(self) -> tuple[object, ...]:
         """Structure only, to tell two definitions of one class name apart."""

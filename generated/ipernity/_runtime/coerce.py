@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-_MISSING = object()
 
 
 def mapping(raw: Any) -> dict[str, Any]:
@@ -102,10 +101,35 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
 
 def take(raw: dict[str, Any], key: str, convert: Callable[[Any], T | None], extra: dict[str, Any]) -> T | None:
     """Pop ``key`` from ``raw`` through ``convert``; keep what does not convert in ``extra``."""
-    value = raw.pop(key, _MISSING)
-    if value is _MISSING or value is None:
+    value = raw.pop(key, None)
+    if value is None:
         return None
-    converted = convert(value)
+    return _kept(key, value, convert(value), extra)
+
+
+def take_str(raw: dict[str, Any], key: str, extra: dict[str, Any]) -> str | None:
+    """``take`` with ``to_str``; a string, nearly every value, costs one look-up."""
+    value = raw.pop(key, None)
+    if value.__class__ is str or value is None:
+        return value
+    return _kept(key, value, to_str(value), extra)
+
+
+def take_int(raw: dict[str, Any], key: str, extra: dict[str, Any]) -> int | None:
+    """``take`` with ``to_int``; a string of digits, nearly every value, is converted inline."""
+    value = raw.pop(key, None)
+    if value.__class__ is str:
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    elif value is None:
+        return None
+    return _kept(key, value, to_int(value), extra)
+
+
+def _kept(key: str, value: Any, converted: T | None, extra: dict[str, Any]) -> T | None:
+    """``converted``, keeping in ``extra`` a value that did not convert (an empty string is no value)."""
     if converted is None and value != "":
         extra[key] = value
     return converted

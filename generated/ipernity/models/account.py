@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import mapping, one, rest, take, to_bool, to_int
+from .._runtime.coerce import mapping, one, rest, take, take_int, to_bool
 from .shapes import (
     FileSize,
     QuotaAmount,
@@ -39,9 +39,9 @@ class QuotaAlbums:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            max=take(data, "max", to_int, extra),
-            created=take(data, "created", to_int, extra),
-            left=take(data, "left", to_int, extra),
+            max=take_int(data, "max", extra),
+            created=take_int(data, "created", extra),
+            left=take_int(data, "left", extra),
             extra=rest(data, extra),
         )
 
@@ -111,7 +111,7 @@ class Quota:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            user_id=take(data, "user_id", to_int, extra),
+            user_id=take_int(data, "user_id", extra),
             is_pro=take(data, "is_pro", to_bool, extra),
             upload=one(data, "upload", QuotaUpload.from_raw),
             maxfilesize=one(data, "maxfilesize", QuotaMaxFileSize.from_raw),

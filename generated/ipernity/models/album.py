@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_int, to_str
+from .._runtime.coerce import many, mapping, one, rest, take_int, take_str
 from .shapes import (
     Album,
     AlbumDocStatus,
@@ -76,9 +76,9 @@ class AlbumContext:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            thumbsize=take(data, "thumbsize", to_str, extra),
+            album_id=take_int(data, "album_id", extra),
+            total=take_int(data, "total", extra),
+            thumbsize=take_str(data, "thumbsize", extra),
             extra=rest(data, extra),
         )
 
@@ -98,7 +98,7 @@ class AlbumDocList:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
+            album_id=take_int(data, "album_id", extra),
             docs=one(data, "docs", Docs.from_raw),
             cover=one(data, "cover", Cover.from_raw),
             extra=rest(data, extra),
@@ -122,10 +122,10 @@ class AlbumDocsAdded:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            added=take(data, "added", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
+            album_id=take_int(data, "album_id", extra),
+            total=take_int(data, "total", extra),
+            added=take_int(data, "added", extra),
+            skipped=take_int(data, "skipped", extra),
             doc=many(data, "doc", AlbumDocStatus.from_raw),
             extra=rest(data, extra),
         )
@@ -176,10 +176,10 @@ class AlbumDocsRemoved:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            removed=take(data, "removed", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
+            album_id=take_int(data, "album_id", extra),
+            total=take_int(data, "total", extra),
+            removed=take_int(data, "removed", extra),
+            skipped=take_int(data, "skipped", extra),
             doc=many(data, "doc", DocRemoved.from_raw),
             extra=rest(data, extra),
         )
@@ -203,11 +203,11 @@ class AlbumDocsSet:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
-            cover_id=take(data, "cover_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            added=take(data, "added", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
+            album_id=take_int(data, "album_id", extra),
+            cover_id=take_int(data, "cover_id", extra),
+            total=take_int(data, "total", extra),
+            added=take_int(data, "added", extra),
+            skipped=take_int(data, "skipped", extra),
             doc=many(data, "doc", AlbumDocStatus.from_raw),
             extra=rest(data, extra),
         )

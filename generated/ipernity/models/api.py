@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int, to_str
+from .._runtime.coerce import many, mapping, one, rest, take, take_int, take_str, to_bool
 from .shapes import (
     MethodAuth,
     Permissions,
@@ -56,13 +56,13 @@ class ListedMethod:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            name=take(data, "name", to_str, extra),
-            service=take(data, "service", to_str, extra),
-            about=take(data, "about", to_str, extra),
-            modified_at=take(data, "modified_at", to_int, extra),
+            name=take_str(data, "name", extra),
+            service=take_str(data, "service", extra),
+            about=take_str(data, "about", extra),
+            modified_at=take_int(data, "modified_at", extra),
             authentication=one(data, "authentication", MethodAuth.from_raw),
             permissions=one(data, "permissions", Permissions.from_raw),
-            title=take(data, "title", to_str, extra),
+            title=take_str(data, "title", extra),
             extra=rest(data, extra),
         )
 
@@ -82,9 +82,9 @@ class MethodInfoLog:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            date=take(data, "date", to_str, extra),
-            log=take(data, "log", to_str, extra),
-            value=take(data, "_value", to_str, extra),
+            date=take_str(data, "date", extra),
+            log=take_str(data, "log", extra),
+            value=take_str(data, "_value", extra),
             extra=rest(data, extra),
         )
 
@@ -123,10 +123,10 @@ class MethodInfoError:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            code=take(data, "code", to_int, extra),
-            label=take(data, "label", to_str, extra),
-            message=take(data, "message", to_str, extra),
-            value=take(data, "_value", to_str, extra),
+            code=take_int(data, "code", extra),
+            label=take_str(data, "label", extra),
+            message=take_str(data, "message", extra),
+            value=take_str(data, "_value", extra),
             extra=rest(data, extra),
         )
 
@@ -167,8 +167,8 @@ class MethodInfoNote:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            for_=take(data, "for", to_str, extra),
-            value=take(data, "_value", to_str, extra),
+            for_=take_str(data, "for", extra),
+            value=take_str(data, "_value", extra),
             extra=rest(data, extra),
         )
 
@@ -206,9 +206,9 @@ class MethodInfoParam:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            name=take(data, "name", to_str, extra),
+            name=take_str(data, "name", extra),
             required=take(data, "required", to_bool, extra),
-            value=take(data, "_value", to_str, extra),
+            value=take_str(data, "_value", extra),
             extra=rest(data, extra),
         )
 
@@ -257,14 +257,14 @@ class MethodInfo:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            name=take(data, "name", to_str, extra),
-            service=take(data, "service", to_str, extra),
+            name=take_str(data, "name", extra),
+            service=take_str(data, "service", extra),
             authentication=one(data, "authentication", MethodAuth.from_raw),
             permissions=one(data, "permissions", Permissions.from_raw),
-            title=take(data, "title", to_str, extra),
+            title=take_str(data, "title", extra),
             parameters=one(data, "parameters", MethodInfoParams.from_raw),
             notes=one(data, "notes", MethodInfoNotes.from_raw),
-            response=take(data, "response", to_str, extra),
+            response=take_str(data, "response", extra),
             errors=one(data, "errors", MethodInfoErrors.from_raw),
             changelog=one(data, "changelog", MethodInfoChangelog.from_raw),
             extra=rest(data, extra),

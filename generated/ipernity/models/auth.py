@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import mapping, one, rest, take, to_str
+from .._runtime.coerce import mapping, one, rest, take_str
 from .shapes import (
     Auth,
 )
@@ -38,7 +38,7 @@ class Frob:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            frob=take(data, "frob", to_str, extra),
+            frob=take_str(data, "frob", extra),
             extra=rest(data, extra),
         )
 

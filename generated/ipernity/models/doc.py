@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import attribute_map, many, mapping, one, rest, take, to_bool, to_int, to_str
+from .._runtime.coerce import attribute_map, many, mapping, one, rest, take, take_int, take_str, to_bool
 from .shapes import (
     Comment,
     Comments,
@@ -118,11 +118,11 @@ class ContainerAlbum:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
-            title=take(data, "title", to_str, extra),
-            docs=take(data, "docs", to_int, extra),
-            cover=take(data, "cover", to_str, extra),
-            link=take(data, "link", to_str, extra),
+            album_id=take_int(data, "album_id", extra),
+            title=take_str(data, "title", extra),
+            docs=take_int(data, "docs", extra),
+            cover=take_str(data, "cover", extra),
+            link=take_str(data, "link", extra),
             extra=rest(data, extra),
         )
 
@@ -141,7 +141,7 @@ class ContainerAlbums:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
+            total=take_int(data, "total", extra),
             album=many(data, "album", ContainerAlbum.from_raw),
             extra=rest(data, extra),
         )
@@ -172,13 +172,13 @@ class ContainerGroup:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            group_id=take(data, "group_id", to_int, extra),
-            title=take(data, "title", to_str, extra),
-            docs=take(data, "docs", to_int, extra),
+            group_id=take_int(data, "group_id", extra),
+            title=take_str(data, "title", extra),
+            docs=take_int(data, "docs", extra),
             pending=take(data, "pending", to_bool, extra),
             invited=take(data, "invited", to_bool, extra),
-            cover=take(data, "cover", to_str, extra),
-            link=take(data, "link", to_str, extra),
+            cover=take_str(data, "cover", extra),
+            link=take_str(data, "link", extra),
             extra=rest(data, extra),
         )
 
@@ -200,10 +200,10 @@ class ContainerGroups:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            added=take(data, "added", to_int, extra),
-            pending=take(data, "pending", to_int, extra),
-            invited=take(data, "invited", to_int, extra),
+            total=take_int(data, "total", extra),
+            added=take_int(data, "added", extra),
+            pending=take_int(data, "pending", extra),
+            invited=take_int(data, "invited", extra),
             group=many(data, "group", ContainerGroup.from_raw),
             extra=rest(data, extra),
         )
@@ -224,9 +224,9 @@ class DocAlbumAdded:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
+            album_id=take_int(data, "album_id", extra),
             added=take(data, "added", to_bool, extra),
-            error=take(data, "error", to_int, extra),
+            error=take_int(data, "error", extra),
             extra=rest(data, extra),
         )
 
@@ -248,10 +248,10 @@ class DocAlbumsAdded:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            added=take(data, "added", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
+            total=take_int(data, "total", extra),
+            added=take_int(data, "added", extra),
+            skipped=take_int(data, "skipped", extra),
             album=many(data, "album", DocAlbumAdded.from_raw),
             extra=rest(data, extra),
         )
@@ -342,11 +342,11 @@ class MediaPlayer:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            label=take(data, "label", to_str, extra),
-            type=take(data, "type", to_str, extra),
-            w=take(data, "w", to_int, extra),
-            h=take(data, "h", to_int, extra),
-            url=take(data, "url", to_str, extra),
+            label=take_str(data, "label", extra),
+            type=take_str(data, "type", extra),
+            w=take_int(data, "w", extra),
+            h=take_int(data, "h", extra),
+            url=take_str(data, "url", extra),
             extra=rest(data, extra),
         )
 
@@ -408,9 +408,9 @@ class DocPermsLevels:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            permcomment=take(data, "permcomment", to_int, extra),
-            permtag=take(data, "permtag", to_int, extra),
-            permtagme=take(data, "permtagme", to_int, extra),
+            permcomment=take_int(data, "permcomment", extra),
+            permtag=take_int(data, "permtag", extra),
+            permtagme=take_int(data, "permtagme", extra),
             extra=rest(data, extra),
         )
 
@@ -488,8 +488,8 @@ class Md5Match:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            md5=take(data, "md5", to_str, extra),
-            doc_id=take(data, "doc_id", to_int, extra),
+            md5=take_str(data, "md5", extra),
+            doc_id=take_int(data, "doc_id", extra),
             found=take(data, "found", to_bool, extra),
             extra=rest(data, extra),
         )
@@ -510,8 +510,8 @@ class Md5Check:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            count=take(data, "count", to_int, extra),
-            found=take(data, "found", to_int, extra),
+            count=take_int(data, "count", extra),
+            found=take_int(data, "found", extra),
             doc=many(data, "doc", Md5Match.from_raw),
             extra=rest(data, extra),
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int
+from .._runtime.coerce import many, mapping, one, rest, take, take_int, to_bool
 from .shapes import (
     Album,
     Albums,
@@ -57,7 +57,7 @@ class FolderAlbumAdded:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
+            album_id=take_int(data, "album_id", extra),
             added=take(data, "added", to_bool, extra),
             extra=rest(data, extra),
         )
@@ -78,7 +78,7 @@ class FolderAlbumList:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            folder_id=take(data, "folder_id", to_int, extra),
+            folder_id=take_int(data, "folder_id", extra),
             albums=one(data, "albums", Albums.from_raw),
             cover=one(data, "cover", Cover.from_raw),
             extra=rest(data, extra),
@@ -99,7 +99,7 @@ class FolderAlbumRemoved:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
+            album_id=take_int(data, "album_id", extra),
             removed=take(data, "removed", to_bool, extra),
             extra=rest(data, extra),
         )
@@ -122,10 +122,10 @@ class FolderAlbumsAdded:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            folder_id=take(data, "folder_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            added=take(data, "added", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
+            folder_id=take_int(data, "folder_id", extra),
+            total=take_int(data, "total", extra),
+            added=take_int(data, "added", extra),
+            skipped=take_int(data, "skipped", extra),
             album=many(data, "album", FolderAlbumAdded.from_raw),
             extra=rest(data, extra),
         )
@@ -152,10 +152,10 @@ class FolderAlbumsRemoved:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            folder_id=take(data, "folder_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            removed=take(data, "removed", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
+            folder_id=take_int(data, "folder_id", extra),
+            total=take_int(data, "total", extra),
+            removed=take_int(data, "removed", extra),
+            skipped=take_int(data, "skipped", extra),
             album=many(data, "album", FolderAlbumRemoved.from_raw),
             extra=rest(data, extra),
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int, to_str
+from .._runtime.coerce import many, mapping, one, rest, take, take_int, take_str, to_bool
 from .shapes import (
     ContextDoc,
     ContextDocs,
@@ -57,9 +57,9 @@ class GroupContext:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            group_id=take(data, "group_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            thumbsize=take(data, "thumbsize", to_str, extra),
+            group_id=take_int(data, "group_id", extra),
+            total=take_int(data, "total", extra),
+            thumbsize=take_str(data, "thumbsize", extra),
             extra=rest(data, extra),
         )
 
@@ -78,7 +78,7 @@ class GroupDocList:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            group_id=take(data, "group_id", to_int, extra),
+            group_id=take_int(data, "group_id", extra),
             docs=one(data, "docs", Docs.from_raw),
             extra=rest(data, extra),
         )
@@ -105,10 +105,10 @@ class GroupDocStatus:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
             added=take(data, "added", to_bool, extra),
             pending=take(data, "pending", to_bool, extra),
-            error=take(data, "error", to_int, extra),
+            error=take_int(data, "error", extra),
             extra=rest(data, extra),
         )
 
@@ -131,11 +131,11 @@ class GroupDocsAdded:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            group_id=take(data, "group_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            added=take(data, "added", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
-            pending=take(data, "pending", to_int, extra),
+            group_id=take_int(data, "group_id", extra),
+            total=take_int(data, "total", extra),
+            added=take_int(data, "added", extra),
+            skipped=take_int(data, "skipped", extra),
+            pending=take_int(data, "pending", extra),
             doc=many(data, "doc", GroupDocStatus.from_raw),
             extra=rest(data, extra),
         )
@@ -182,10 +182,10 @@ class GroupDocsRemoved:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            group_id=take(data, "group_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            removed=take(data, "removed", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
+            group_id=take_int(data, "group_id", extra),
+            total=take_int(data, "total", extra),
+            removed=take_int(data, "removed", extra),
+            skipped=take_int(data, "skipped", extra),
             doc=many(data, "doc", DocRemoved.from_raw),
             extra=rest(data, extra),
         )

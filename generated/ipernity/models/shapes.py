@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_float, to_int, to_str
+from .._runtime.coerce import many, mapping, one, rest, take, take_int, take_str, to_bool, to_float
 
 __all__ = [
     "AlbumCan",
@@ -129,14 +129,14 @@ class AlbumCount:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            docs=take(data, "docs", to_int, extra),
-            visits=take(data, "visits", to_int, extra),
-            faves=take(data, "faves", to_int, extra),
-            comments=take(data, "comments", to_int, extra),
-            family=take(data, "family", to_int, extra),
-            friend=take(data, "friend", to_int, extra),
-            ff=take(data, "ff", to_int, extra),
-            public=take(data, "public", to_int, extra),
+            docs=take_int(data, "docs", extra),
+            visits=take_int(data, "visits", extra),
+            faves=take_int(data, "faves", extra),
+            comments=take_int(data, "comments", extra),
+            family=take_int(data, "family", extra),
+            friend=take_int(data, "friend", extra),
+            ff=take_int(data, "ff", extra),
+            public=take_int(data, "public", extra),
             extra=rest(data, extra),
         )
 
@@ -157,10 +157,10 @@ class AlbumDates:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            created_at=take(data, "created_at", to_int, extra),
-            comment_at=take(data, "comment_at", to_int, extra),
-            last_comment_at=take(data, "last_comment_at", to_int, extra),
-            last_update_at=take(data, "last_update_at", to_int, extra),
+            created_at=take_int(data, "created_at", extra),
+            comment_at=take_int(data, "comment_at", extra),
+            last_comment_at=take_int(data, "last_comment_at", extra),
+            last_update_at=take_int(data, "last_update_at", extra),
             extra=rest(data, extra),
         )
 
@@ -178,7 +178,7 @@ class AlbumPermissions:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            comment=take(data, "comment", to_int, extra),
+            comment=take_int(data, "comment", extra),
             extra=rest(data, extra),
         )
 
@@ -203,14 +203,14 @@ class AlbumVisibility:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            family=take(data, "family", to_int, extra),
-            friend=take(data, "friend", to_int, extra),
-            ff=take(data, "ff", to_int, extra),
-            public=take(data, "public", to_int, extra),
+            family=take_int(data, "family", extra),
+            friend=take_int(data, "friend", extra),
+            ff=take_int(data, "ff", extra),
+            public=take_int(data, "public", extra),
             ispublic=take(data, "ispublic", to_bool, extra),
             isfamily=take(data, "isfamily", to_bool, extra),
             isfriends=take(data, "isfriends", to_bool, extra),
-            share=take(data, "share", to_int, extra),
+            share=take_int(data, "share", extra),
             extra=rest(data, extra),
         )
 
@@ -231,8 +231,8 @@ class CallerStatus:
         extra: dict[str, Any] = {}
         return cls(
             isfave=take(data, "isfave", to_bool, extra),
-            visits=take(data, "visits", to_int, extra),
-            last_visit_at=take(data, "last_visit_at", to_int, extra),
+            visits=take_int(data, "visits", extra),
+            last_visit_at=take_int(data, "last_visit_at", extra),
             extra=rest(data, extra),
         )
 
@@ -266,18 +266,18 @@ class Cover:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
-            cover_id=take(data, "cover_id", to_int, extra),
-            album_id=take(data, "album_id", to_int, extra),
-            label=take(data, "label", to_str, extra),
-            secret=take(data, "secret", to_str, extra),
-            ext=take(data, "ext", to_str, extra),
-            farm=take(data, "farm", to_int, extra),
-            path=take(data, "path", to_str, extra),
-            icon=take(data, "icon", to_str, extra),
-            url=take(data, "url", to_str, extra),
-            w=take(data, "w", to_int, extra),
-            h=take(data, "h", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
+            cover_id=take_int(data, "cover_id", extra),
+            album_id=take_int(data, "album_id", extra),
+            label=take_str(data, "label", extra),
+            secret=take_str(data, "secret", extra),
+            ext=take_str(data, "ext", extra),
+            farm=take_int(data, "farm", extra),
+            path=take_str(data, "path", extra),
+            icon=take_str(data, "icon", extra),
+            url=take_str(data, "url", extra),
+            w=take_int(data, "w", extra),
+            h=take_int(data, "h", extra),
             extra=rest(data, extra),
         )
 
@@ -304,12 +304,12 @@ class Thumb:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            label=take(data, "label", to_str, extra),
-            ext=take(data, "ext", to_str, extra),
-            w=take(data, "w", to_int, extra),
-            h=take(data, "h", to_int, extra),
-            url=take(data, "url", to_str, extra),
-            secret=take(data, "secret", to_str, extra),
+            label=take_str(data, "label", extra),
+            ext=take_str(data, "ext", extra),
+            w=take_int(data, "w", extra),
+            h=take_int(data, "h", extra),
+            url=take_str(data, "url", extra),
+            secret=take_str(data, "secret", extra),
             extra=rest(data, extra),
         )
 
@@ -344,12 +344,12 @@ class Album:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
-            link=take(data, "link", to_str, extra),
-            title=take(data, "title", to_str, extra),
-            thumbsize=take(data, "thumbsize", to_str, extra),
-            user_id=take(data, "user_id", to_int, extra),
-            description=take(data, "description", to_str, extra),
+            album_id=take_int(data, "album_id", extra),
+            link=take_str(data, "link", extra),
+            title=take_str(data, "title", extra),
+            thumbsize=take_str(data, "thumbsize", extra),
+            user_id=take_int(data, "user_id", extra),
+            description=take_str(data, "description", extra),
             visibility=one(data, "visibility", AlbumVisibility.from_raw),
             dates=one(data, "dates", AlbumDates.from_raw),
             count=one(data, "count", AlbumCount.from_raw),
@@ -382,9 +382,9 @@ class AlbumDocStatus:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
             added=take(data, "added", to_bool, extra),
-            error=take(data, "error", to_int, extra),
+            error=take_int(data, "error", extra),
             extra=rest(data, extra),
         )
 
@@ -427,12 +427,12 @@ class Albums:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            count=take(data, "count", to_int, extra),
-            thumbsize=take(data, "thumbsize", to_str, extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            count=take_int(data, "count", extra),
+            thumbsize=take_str(data, "thumbsize", extra),
             can=one(data, "can", CanCreate.from_raw),
             album=many(data, "album", Album.from_raw),
             extra=rest(data, extra),
@@ -453,8 +453,8 @@ class AnonymousVisits:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            visited_at=take(data, "visited_at", to_int, extra),
-            visits=take(data, "visits", to_int, extra),
+            visited_at=take_int(data, "visited_at", extra),
+            visits=take_int(data, "visits", extra),
             extra=rest(data, extra),
         )
 
@@ -476,11 +476,11 @@ class Permissions:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc=take(data, "doc", to_str, extra),
-            blog=take(data, "blog", to_str, extra),
-            network=take(data, "network", to_str, extra),
-            profile=take(data, "profile", to_str, extra),
-            post=take(data, "post", to_str, extra),
+            doc=take_str(data, "doc", extra),
+            blog=take_str(data, "blog", extra),
+            network=take_str(data, "network", extra),
+            profile=take_str(data, "profile", extra),
+            post=take_str(data, "post", extra),
             extra=rest(data, extra),
         )
 
@@ -500,9 +500,9 @@ class UserCount:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            docs=take(data, "docs", to_int, extra),
-            posts=take(data, "posts", to_int, extra),
-            network=take(data, "network", to_int, extra),
+            docs=take_int(data, "docs", extra),
+            posts=take_int(data, "posts", extra),
+            network=take_int(data, "network", extra),
             extra=rest(data, extra),
         )
 
@@ -523,8 +523,8 @@ class UserLocation:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            country=take(data, "country", to_str, extra),
-            town=take(data, "town", to_str, extra),
+            country=take_str(data, "country", extra),
+            town=take_str(data, "town", extra),
             lat=take(data, "lat", to_float, extra),
             lng=take(data, "lng", to_float, extra),
             extra=rest(data, extra),
@@ -593,17 +593,17 @@ class User:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            user_id=take(data, "user_id", to_int, extra),
-            username=take(data, "username", to_str, extra),
-            realname=take(data, "realname", to_str, extra),
-            lg=take(data, "lg", to_str, extra),
+            user_id=take_int(data, "user_id", extra),
+            username=take_str(data, "username", extra),
+            realname=take_str(data, "realname", extra),
+            lg=take_str(data, "lg", extra),
             is_pro=take(data, "is_pro", to_bool, extra),
             is_online=take(data, "is_online", to_bool, extra),
             is_closed=take(data, "is_closed", to_bool, extra),
-            tmo=take(data, "tmo", to_int, extra),
-            alias=take(data, "alias", to_str, extra),
-            icon=take(data, "icon", to_str, extra),
-            link=take(data, "link", to_str, extra),
+            tmo=take_int(data, "tmo", extra),
+            alias=take_str(data, "alias", extra),
+            icon=take_str(data, "icon", extra),
+            link=take_str(data, "link", extra),
             relation=one(data, "relation", UserRelation.from_raw),
             location=one(data, "location", UserLocation.from_raw),
             count=one(data, "count", UserCount.from_raw),
@@ -631,7 +631,7 @@ class Auth:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            token=take(data, "token", to_str, extra),
+            token=take_str(data, "token", extra),
             permissions=one(data, "permissions", Permissions.from_raw),
             perms=one(data, "perms", Permissions.from_raw),
             user=one(data, "user", User.from_raw),
@@ -655,10 +655,10 @@ class CommentParent:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            comment_id=take(data, "comment_id", to_int, extra),
-            user_id=take(data, "user_id", to_int, extra),
-            username=take(data, "username", to_str, extra),
-            content=take(data, "content", to_str, extra),
+            comment_id=take_int(data, "comment_id", extra),
+            user_id=take_int(data, "user_id", extra),
+            username=take_str(data, "username", extra),
+            content=take_str(data, "content", extra),
             extra=rest(data, extra),
         )
 
@@ -692,17 +692,17 @@ class Comment:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            comment_id=take(data, "comment_id", to_int, extra),
-            parent_id=take(data, "parent_id", to_int, extra),
-            user_id=take(data, "user_id", to_int, extra),
-            username=take(data, "username", to_str, extra),
-            posted_at=take(data, "posted_at", to_int, extra),
-            modified_at=take(data, "modified_at", to_int, extra),
-            link=take(data, "link", to_str, extra),
+            comment_id=take_int(data, "comment_id", extra),
+            parent_id=take_int(data, "parent_id", extra),
+            user_id=take_int(data, "user_id", extra),
+            username=take_str(data, "username", extra),
+            posted_at=take_int(data, "posted_at", extra),
+            modified_at=take_int(data, "modified_at", extra),
+            link=take_str(data, "link", extra),
             canreply=take(data, "canreply", to_bool, extra),
             canedit=take(data, "canedit", to_bool, extra),
             candelete=take(data, "candelete", to_bool, extra),
-            content=take(data, "content", to_str, extra),
+            content=take_str(data, "content", extra),
             parent=one(data, "parent", CommentParent.from_raw),
             extra=rest(data, extra),
         )
@@ -728,13 +728,13 @@ class Comments:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
-            post_id=take(data, "post_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            count=take(data, "count", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
+            post_id=take_int(data, "post_id", extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            count=take_int(data, "count", extra),
             comment=many(data, "comment", Comment.from_raw),
             extra=rest(data, extra),
         )
@@ -766,16 +766,16 @@ class ContextDoc:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            index=take(data, "index", to_int, extra),
-            doc_id=take(data, "doc_id", to_int, extra),
-            media=take(data, "media", to_str, extra),
-            title=take(data, "title", to_str, extra),
-            safety=take(data, "safety", to_int, extra),
-            w=take(data, "w", to_int, extra),
-            h=take(data, "h", to_int, extra),
-            url=take(data, "url", to_str, extra),
-            link=take(data, "link", to_str, extra),
-            user_id=take(data, "user_id", to_int, extra),
+            index=take_int(data, "index", extra),
+            doc_id=take_int(data, "doc_id", extra),
+            media=take_str(data, "media", extra),
+            title=take_str(data, "title", extra),
+            safety=take_int(data, "safety", extra),
+            w=take_int(data, "w", extra),
+            h=take_int(data, "h", extra),
+            url=take_str(data, "url", extra),
+            link=take_str(data, "link", extra),
+            user_id=take_int(data, "user_id", extra),
             extra=rest(data, extra),
         )
 
@@ -794,7 +794,7 @@ class ContextDocs:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            count=take(data, "count", to_int, extra),
+            count=take_int(data, "count", extra),
             doc=many(data, "doc", ContextDoc.from_raw),
             extra=rest(data, extra),
         )
@@ -825,15 +825,15 @@ class ContextPost:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            index=take(data, "index", to_int, extra),
-            post_id=take(data, "post_id", to_int, extra),
-            title=take(data, "title", to_str, extra),
-            safety=take(data, "safety", to_int, extra),
-            w=take(data, "w", to_int, extra),
-            h=take(data, "h", to_int, extra),
-            url=take(data, "url", to_str, extra),
-            link=take(data, "link", to_str, extra),
-            user_id=take(data, "user_id", to_int, extra),
+            index=take_int(data, "index", extra),
+            post_id=take_int(data, "post_id", extra),
+            title=take_str(data, "title", extra),
+            safety=take_int(data, "safety", extra),
+            w=take_int(data, "w", extra),
+            h=take_int(data, "h", extra),
+            url=take_str(data, "url", extra),
+            link=take_str(data, "link", extra),
+            user_id=take_int(data, "user_id", extra),
             extra=rest(data, extra),
         )
 
@@ -852,7 +852,7 @@ class ContextPosts:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            count=take(data, "count", to_int, extra),
+            count=take_int(data, "count", extra),
             post=many(data, "post", ContextPost.from_raw),
             extra=rest(data, extra),
         )
@@ -908,14 +908,14 @@ class DocCount:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            visits=take(data, "visits", to_int, extra),
-            faves=take(data, "faves", to_int, extra),
-            comments=take(data, "comments", to_int, extra),
-            notes=take(data, "notes", to_int, extra),
-            tags=take(data, "tags", to_int, extra),
-            albums=take(data, "albums", to_int, extra),
-            groups=take(data, "groups", to_int, extra),
-            last_visit=take(data, "last_visit", to_int, extra),
+            visits=take_int(data, "visits", extra),
+            faves=take_int(data, "faves", extra),
+            comments=take_int(data, "comments", extra),
+            notes=take_int(data, "notes", extra),
+            tags=take_int(data, "tags", extra),
+            albums=take_int(data, "albums", extra),
+            groups=take_int(data, "groups", extra),
+            last_visit=take_int(data, "last_visit", extra),
             extra=rest(data, extra),
         )
 
@@ -941,11 +941,11 @@ class DocDates:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            posted_at=take(data, "posted_at", to_int, extra),
-            replaced_at=take(data, "replaced_at", to_int, extra),
-            created=take(data, "created", to_str, extra),
-            modified_at=take(data, "modified_at", to_int, extra),
-            comment_at=take(data, "comment_at", to_int, extra),
+            posted_at=take_int(data, "posted_at", extra),
+            replaced_at=take_int(data, "replaced_at", extra),
+            created=take_str(data, "created", extra),
+            modified_at=take_int(data, "modified_at", extra),
+            comment_at=take_int(data, "comment_at", extra),
             extra=rest(data, extra),
         )
 
@@ -972,12 +972,12 @@ class Media:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            label=take(data, "label", to_str, extra),
-            ext=take(data, "ext", to_str, extra),
-            w=take(data, "w", to_int, extra),
-            h=take(data, "h", to_int, extra),
-            lenght=take(data, "lenght", to_int, extra),
-            url=take(data, "url", to_str, extra),
+            label=take_str(data, "label", extra),
+            ext=take_str(data, "ext", extra),
+            w=take_int(data, "w", extra),
+            h=take_int(data, "h", extra),
+            lenght=take_int(data, "lenght", extra),
+            url=take_str(data, "url", extra),
             extra=rest(data, extra),
         )
 
@@ -1034,8 +1034,8 @@ class DocYou:
         extra: dict[str, Any] = {}
         return cls(
             isfave=take(data, "isfave", to_bool, extra),
-            visits=take(data, "visits", to_int, extra),
-            last_visit=take(data, "last_visit", to_int, extra),
+            visits=take_int(data, "visits", extra),
+            last_visit=take_int(data, "last_visit", extra),
             extra=rest(data, extra),
         )
 
@@ -1058,8 +1058,8 @@ class Geo:
         return cls(
             lat=take(data, "lat", to_float, extra),
             lng=take(data, "lng", to_float, extra),
-            loc_id=take(data, "loc_id", to_int, extra),
-            location=take(data, "location", to_str, extra),
+            loc_id=take_int(data, "loc_id", extra),
+            location=take_str(data, "location", extra),
             extra=rest(data, extra),
         )
 
@@ -1081,9 +1081,9 @@ class ItemPermissions:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            comment=take(data, "comment", to_int, extra),
-            tag=take(data, "tag", to_int, extra),
-            tagme=take(data, "tagme", to_int, extra),
+            comment=take_int(data, "comment", extra),
+            tag=take_int(data, "tag", extra),
+            tagme=take_int(data, "tagme", extra),
             extra=rest(data, extra),
         )
 
@@ -1109,15 +1109,15 @@ class Note:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            note_id=take(data, "note_id", to_int, extra),
-            user_id=take(data, "user_id", to_int, extra),
-            username=take(data, "username", to_str, extra),
-            x=take(data, "x", to_int, extra),
-            y=take(data, "y", to_int, extra),
-            w=take(data, "w", to_int, extra),
-            h=take(data, "h", to_int, extra),
-            posted_at=take(data, "posted_at", to_int, extra),
-            value=take(data, "_value", to_str, extra),
+            note_id=take_int(data, "note_id", extra),
+            user_id=take_int(data, "user_id", extra),
+            username=take_str(data, "username", extra),
+            x=take_int(data, "x", extra),
+            y=take_int(data, "y", extra),
+            w=take_int(data, "w", extra),
+            h=take_int(data, "h", extra),
+            posted_at=take_int(data, "posted_at", extra),
+            value=take_str(data, "_value", extra),
             extra=rest(data, extra),
         )
 
@@ -1136,7 +1136,7 @@ class Notes:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
+            total=take_int(data, "total", extra),
             note=many(data, "note", Note.from_raw),
             extra=rest(data, extra),
         )
@@ -1161,13 +1161,13 @@ class Original:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            ext=take(data, "ext", to_str, extra),
-            w=take(data, "w", to_int, extra),
-            h=take(data, "h", to_int, extra),
-            length=take(data, "length", to_int, extra),
-            filename=take(data, "filename", to_str, extra),
-            bytes=take(data, "bytes", to_int, extra),
-            url=take(data, "url", to_str, extra),
+            ext=take_str(data, "ext", extra),
+            w=take_int(data, "w", extra),
+            h=take_int(data, "h", extra),
+            length=take_int(data, "length", extra),
+            filename=take_str(data, "filename", extra),
+            bytes=take_int(data, "bytes", extra),
+            url=take_str(data, "url", extra),
             extra=rest(data, extra),
         )
 
@@ -1195,12 +1195,12 @@ class Owner:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            user_id=take(data, "user_id", to_int, extra),
-            username=take(data, "username", to_str, extra),
-            realname=take(data, "realname", to_str, extra),
-            alias=take(data, "alias", to_str, extra),
+            user_id=take_int(data, "user_id", extra),
+            username=take_str(data, "username", extra),
+            realname=take_str(data, "realname", extra),
+            alias=take_str(data, "alias", extra),
             is_pro=take(data, "is_pro", to_bool, extra),
-            icon=take(data, "icon", to_str, extra),
+            icon=take_str(data, "icon", extra),
             extra=rest(data, extra),
         )
 
@@ -1227,12 +1227,12 @@ class Tag:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            tag_id=take(data, "tag_id", to_int, extra),
-            type=take(data, "type", to_str, extra),
-            user_id=take(data, "user_id", to_int, extra),
-            keyword=take(data, "keyword", to_str, extra),
-            member_id=take(data, "member_id", to_int, extra),
-            title=take(data, "title", to_str, extra),
+            tag_id=take_int(data, "tag_id", extra),
+            type=take_str(data, "type", extra),
+            user_id=take_int(data, "user_id", extra),
+            keyword=take_str(data, "keyword", extra),
+            member_id=take_int(data, "member_id", extra),
+            title=take_str(data, "title", extra),
             extra=rest(data, extra),
         )
 
@@ -1251,7 +1251,7 @@ class Tags:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
+            total=take_int(data, "total", extra),
             tag=many(data, "tag", Tag.from_raw),
             extra=rest(data, extra),
         )
@@ -1281,7 +1281,7 @@ class Visibility:
             ispublic=take(data, "ispublic", to_bool, extra),
             isfriend=take(data, "isfriend", to_bool, extra),
             isfamily=take(data, "isfamily", to_bool, extra),
-            share=take(data, "share", to_int, extra),
+            share=take_int(data, "share", extra),
             extra=rest(data, extra),
         )
 
@@ -1333,19 +1333,19 @@ class Doc:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
-            media=take(data, "media", to_str, extra),
-            license=take(data, "license", to_int, extra),
-            rotation=take(data, "rotation", to_int, extra),
-            title=take(data, "title", to_str, extra),
-            safety=take(data, "safety", to_int, extra),
-            link=take(data, "link", to_str, extra),
-            share=take(data, "share", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
+            media=take_str(data, "media", extra),
+            license=take_int(data, "license", extra),
+            rotation=take_int(data, "rotation", extra),
+            title=take_str(data, "title", extra),
+            safety=take_int(data, "safety", extra),
+            link=take_str(data, "link", extra),
+            share=take_int(data, "share", extra),
             isfamily=take(data, "isfamily", to_bool, extra),
             isfriend=take(data, "isfriend", to_bool, extra),
             iscontact=take(data, "iscontact", to_bool, extra),
             owner=one(data, "owner", Owner.from_raw),
-            description=take(data, "description", to_str, extra),
+            description=take_str(data, "description", extra),
             dates=one(data, "dates", DocDates.from_raw),
             visibility=one(data, "visibility", Visibility.from_raw),
             permissions=one(data, "permissions", ItemPermissions.from_raw),
@@ -1377,7 +1377,7 @@ class DocRemoved:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
             removed=take(data, "removed", to_bool, extra),
             extra=rest(data, extra),
         )
@@ -1408,13 +1408,13 @@ class Docs:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            perpage=take(data, "perpage", to_int, extra),
-            count=take(data, "count", to_int, extra),
-            show=take(data, "show", to_int, extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            perpage=take_int(data, "perpage", extra),
+            count=take_int(data, "count", extra),
+            show=take_int(data, "show", extra),
             doc=many(data, "doc", Doc.from_raw),
             extra=rest(data, extra),
         )
@@ -1435,9 +1435,9 @@ class Fave:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            user_id=take(data, "user_id", to_int, extra),
-            username=take(data, "username", to_str, extra),
-            faved_at=take(data, "faved_at", to_int, extra),
+            user_id=take_int(data, "user_id", extra),
+            username=take_str(data, "username", extra),
+            faved_at=take_int(data, "faved_at", extra),
             extra=rest(data, extra),
         )
 
@@ -1460,11 +1460,11 @@ class Faves:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            count=take(data, "count", to_int, extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            count=take_int(data, "count", extra),
             fave=many(data, "fave", Fave.from_raw),
             extra=rest(data, extra),
         )
@@ -1485,9 +1485,9 @@ class FileSize:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            bytes=take(data, "bytes", to_int, extra),
-            kb=take(data, "kb", to_int, extra),
-            mb=take(data, "mb", to_int, extra),
+            bytes=take_int(data, "bytes", extra),
+            kb=take_int(data, "kb", extra),
+            mb=take_int(data, "mb", extra),
             extra=rest(data, extra),
         )
 
@@ -1510,12 +1510,12 @@ class FolderCount:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            albums=take(data, "albums", to_int, extra),
-            public=take(data, "public", to_int, extra),
-            family=take(data, "family", to_int, extra),
-            friend=take(data, "friend", to_int, extra),
-            friends=take(data, "friends", to_int, extra),
-            ff=take(data, "ff", to_int, extra),
+            albums=take_int(data, "albums", extra),
+            public=take_int(data, "public", extra),
+            family=take_int(data, "family", extra),
+            friend=take_int(data, "friend", extra),
+            friends=take_int(data, "friends", extra),
+            ff=take_int(data, "ff", extra),
             extra=rest(data, extra),
         )
 
@@ -1534,8 +1534,8 @@ class FolderDates:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            created_at=take(data, "created_at", to_int, extra),
-            last_update_at=take(data, "last_update_at", to_int, extra),
+            created_at=take_int(data, "created_at", extra),
+            last_update_at=take_int(data, "last_update_at", extra),
             extra=rest(data, extra),
         )
 
@@ -1556,10 +1556,10 @@ class FolderVisibility:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            family=take(data, "family", to_int, extra),
-            friend=take(data, "friend", to_int, extra),
-            ff=take(data, "ff", to_int, extra),
-            public=take(data, "public", to_int, extra),
+            family=take_int(data, "family", extra),
+            friend=take_int(data, "friend", extra),
+            ff=take_int(data, "ff", extra),
+            public=take_int(data, "public", extra),
             extra=rest(data, extra),
         )
 
@@ -1585,10 +1585,10 @@ class Folder:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            folder_id=take(data, "folder_id", to_int, extra),
-            link=take(data, "link", to_str, extra),
-            title=take(data, "title", to_str, extra),
-            description=take(data, "description", to_str, extra),
+            folder_id=take_int(data, "folder_id", extra),
+            link=take_str(data, "link", extra),
+            title=take_str(data, "title", extra),
+            description=take_str(data, "description", extra),
             visibility=one(data, "visibility", FolderVisibility.from_raw),
             dates=one(data, "dates", FolderDates.from_raw),
             count=one(data, "count", FolderCount.from_raw),
@@ -1618,12 +1618,12 @@ class Folders:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            count=take(data, "count", to_int, extra),
-            thumbsize=take(data, "thumbsize", to_str, extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            count=take_int(data, "count", extra),
+            thumbsize=take_str(data, "thumbsize", extra),
             can=one(data, "can", CanCreate.from_raw),
             folder=many(data, "folder", Folder.from_raw),
             extra=rest(data, extra),
@@ -1673,9 +1673,9 @@ class GroupCount:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            members=take(data, "members", to_int, extra),
-            docs=take(data, "docs", to_int, extra),
-            topics=take(data, "topics", to_int, extra),
+            members=take_int(data, "members", extra),
+            docs=take_int(data, "docs", extra),
+            topics=take_int(data, "topics", extra),
             extra=rest(data, extra),
         )
 
@@ -1695,9 +1695,9 @@ class GroupDates:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            created_at=take(data, "created_at", to_int, extra),
-            last_doc_at=take(data, "last_doc_at", to_int, extra),
-            last_topic_at=take(data, "last_topic_at", to_int, extra),
+            created_at=take_int(data, "created_at", extra),
+            last_doc_at=take_int(data, "last_doc_at", extra),
+            last_topic_at=take_int(data, "last_topic_at", extra),
             extra=rest(data, extra),
         )
 
@@ -1724,9 +1724,9 @@ class GroupQuota:
         extra: dict[str, Any] = {}
         return cls(
             moderated=take(data, "moderated", to_bool, extra),
-            max=take(data, "max", to_int, extra),
-            period=take(data, "period", to_str, extra),
-            left=take(data, "left", to_int, extra),
+            max=take_int(data, "max", extra),
+            period=take_str(data, "period", extra),
+            left=take_int(data, "left", extra),
             extra=rest(data, extra),
         )
 
@@ -1750,9 +1750,9 @@ class GroupVisibility:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            ispublic=take(data, "ispublic", to_int, extra),
-            docs=take(data, "docs", to_int, extra),
-            topics=take(data, "topics", to_int, extra),
+            ispublic=take_int(data, "ispublic", extra),
+            docs=take_int(data, "docs", extra),
+            topics=take_int(data, "topics", extra),
             extra=rest(data, extra),
         )
 
@@ -1778,9 +1778,9 @@ class GroupYou:
             isadmin=take(data, "isadmin", to_bool, extra),
             ismoderator=take(data, "ismoderator", to_bool, extra),
             ismember=take(data, "ismember", to_bool, extra),
-            docs=take(data, "docs", to_int, extra),
-            joined_at=take(data, "joined_at", to_int, extra),
-            visited_at=take(data, "visited_at", to_int, extra),
+            docs=take_int(data, "docs", extra),
+            joined_at=take_int(data, "joined_at", extra),
+            visited_at=take_int(data, "visited_at", extra),
             extra=rest(data, extra),
         )
 
@@ -1814,13 +1814,13 @@ class Group:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            group_id=take(data, "group_id", to_int, extra),
-            id=take(data, "id", to_int, extra),
-            title=take(data, "title", to_str, extra),
-            lang=take(data, "lang", to_str, extra),
-            link=take(data, "link", to_str, extra),
-            icon=take(data, "icon", to_str, extra),
-            description=take(data, "description", to_str, extra),
+            group_id=take_int(data, "group_id", extra),
+            id=take_int(data, "id", extra),
+            title=take_str(data, "title", extra),
+            lang=take_str(data, "lang", extra),
+            link=take_str(data, "link", extra),
+            icon=take_str(data, "icon", extra),
+            description=take_str(data, "description", extra),
             quota=one(data, "quota", GroupQuota.from_raw),
             can=one(data, "can", GroupCan.from_raw),
             visibility=one(data, "visibility", GroupVisibility.from_raw),
@@ -1850,12 +1850,12 @@ class Groups:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            count=take(data, "count", to_int, extra),
-            thumbsize=take(data, "thumbsize", to_str, extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            count=take_int(data, "count", extra),
+            thumbsize=take_str(data, "thumbsize", extra),
             group=many(data, "group", Group.from_raw),
             extra=rest(data, extra),
         )
@@ -1912,11 +1912,11 @@ class Network:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            count=take(data, "count", to_int, extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            count=take_int(data, "count", extra),
             complete=take(data, "complete", to_bool, extra),
             user=many(data, "user", User.from_raw),
             extra=rest(data, extra),
@@ -1973,10 +1973,10 @@ class PostCount:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            visits=take(data, "visits", to_int, extra),
-            faves=take(data, "faves", to_int, extra),
-            comments=take(data, "comments", to_int, extra),
-            tags=take(data, "tags", to_int, extra),
+            visits=take_int(data, "visits", extra),
+            faves=take_int(data, "faves", extra),
+            comments=take_int(data, "comments", extra),
+            tags=take_int(data, "tags", extra),
             extra=rest(data, extra),
         )
 
@@ -2001,10 +2001,10 @@ class PostDates:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            posted_at=take(data, "posted_at", to_int, extra),
-            created=take(data, "created", to_int, extra),
-            last_comment_at=take(data, "last_comment_at", to_int, extra),
-            last_update_at=take(data, "last_update_at", to_int, extra),
+            posted_at=take_int(data, "posted_at", extra),
+            created=take_int(data, "created", extra),
+            last_comment_at=take_int(data, "last_comment_at", extra),
+            last_update_at=take_int(data, "last_update_at", extra),
             extra=rest(data, extra),
         )
 
@@ -2022,7 +2022,7 @@ class PostShare:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            url=take(data, "url", to_str, extra),
+            url=take_str(data, "url", extra),
             extra=rest(data, extra),
         )
 
@@ -2052,13 +2052,13 @@ class TagEntry:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            id=take(data, "id", to_int, extra),
-            type=take(data, "type", to_str, extra),
-            user_id=take(data, "user_id", to_int, extra),
-            tag=take(data, "tag", to_str, extra),
-            added_at=take(data, "added_at", to_int, extra),
-            docs=take(data, "docs", to_int, extra),
-            posts=take(data, "posts", to_int, extra),
+            id=take_int(data, "id", extra),
+            type=take_str(data, "type", extra),
+            user_id=take_int(data, "user_id", extra),
+            tag=take_str(data, "tag", extra),
+            added_at=take_int(data, "added_at", extra),
+            docs=take_int(data, "docs", extra),
+            posts=take_int(data, "posts", extra),
             extra=rest(data, extra),
         )
 
@@ -2082,12 +2082,12 @@ class TagList:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            count=take(data, "count", to_int, extra),
-            type=take(data, "type", to_str, extra),
-            user_id=take(data, "user_id", to_int, extra),
-            added=take(data, "added", to_int, extra),
-            dropped=take(data, "dropped", to_int, extra),
+            total=take_int(data, "total", extra),
+            count=take_int(data, "count", extra),
+            type=take_str(data, "type", extra),
+            user_id=take_int(data, "user_id", extra),
+            added=take_int(data, "added", extra),
+            dropped=take_int(data, "dropped", extra),
             tag=many(data, "tag", TagEntry.from_raw),
             extra=rest(data, extra),
         )
@@ -2121,13 +2121,13 @@ class Post:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            post_id=take(data, "post_id", to_int, extra),
-            title=take(data, "title", to_str, extra),
-            intro=take(data, "intro", to_str, extra),
-            license=take(data, "license", to_int, extra),
-            safety=take(data, "safety", to_int, extra),
-            link=take(data, "link", to_str, extra),
-            description=take(data, "description", to_str, extra),
+            post_id=take_int(data, "post_id", extra),
+            title=take_str(data, "title", extra),
+            intro=take_str(data, "intro", extra),
+            license=take_int(data, "license", extra),
+            safety=take_int(data, "safety", extra),
+            link=take_str(data, "link", extra),
+            description=take_str(data, "description", extra),
             visibility=one(data, "visibility", Visibility.from_raw),
             dates=one(data, "dates", PostDates.from_raw),
             owner=one(data, "owner", Owner.from_raw),
@@ -2159,11 +2159,11 @@ class Posts:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            count=take(data, "count", to_int, extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            count=take_int(data, "count", extra),
             post=many(data, "post", Post.from_raw),
             extra=rest(data, extra),
         )
@@ -2190,11 +2190,11 @@ class QuotaAmount:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            bytes=take(data, "bytes", to_int, extra),
-            kb=take(data, "kb", to_int, extra),
-            mb=take(data, "mb", to_int, extra),
-            percent=take(data, "percent", to_int, extra),
-            seconds=take(data, "seconds", to_int, extra),
+            bytes=take_int(data, "bytes", extra),
+            kb=take_int(data, "kb", extra),
+            mb=take_int(data, "mb", extra),
+            percent=take_int(data, "percent", extra),
+            seconds=take_int(data, "seconds", extra),
             extra=rest(data, extra),
         )
 
@@ -2216,11 +2216,11 @@ class Visit:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            user_id=take(data, "user_id", to_int, extra),
-            username=take(data, "username", to_str, extra),
-            visited_at=take(data, "visited_at", to_int, extra),
-            first_visit_at=take(data, "first_visit_at", to_int, extra),
-            visits=take(data, "visits", to_int, extra),
+            user_id=take_int(data, "user_id", extra),
+            username=take_str(data, "username", extra),
+            visited_at=take_int(data, "visited_at", extra),
+            first_visit_at=take_int(data, "first_visit_at", extra),
+            visits=take_int(data, "visits", extra),
             extra=rest(data, extra),
         )
 
@@ -2244,11 +2244,11 @@ class Visits:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            total=take(data, "total", to_int, extra),
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            per_page=take(data, "per_page", to_int, extra),
-            count=take(data, "count", to_int, extra),
+            total=take_int(data, "total", extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            per_page=take_int(data, "per_page", extra),
+            count=take_int(data, "count", extra),
             anonymous=one(data, "anonymous", AnonymousVisits.from_raw),
             visit=many(data, "visit", Visit.from_raw),
             extra=rest(data, extra),

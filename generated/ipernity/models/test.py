@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._runtime.coerce import take, to_str
+from .._runtime.coerce import take_str
 
 __all__ = [
     "parse_test_echo",
@@ -16,9 +16,9 @@ __all__ = [
 
 def parse_test_echo(elements: dict[str, Any]) -> str | None:
     """The reply of test.echo."""
-    return take(elements, "echo", to_str, {})
+    return take_str(elements, "echo", {})
 
 
 def parse_test_hello(elements: dict[str, Any]) -> str | None:
     """The reply of test.hello."""
-    return take(elements, "hello", to_str, {})
+    return take_str(elements, "hello", {})

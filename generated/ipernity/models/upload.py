@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int, to_str
+from .._runtime.coerce import many, mapping, one, rest, take, take_int, take_str, to_bool
 
 __all__ = [
     "Ticket",
@@ -39,11 +39,11 @@ class Ticket:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            id=take(data, "id", to_str, extra),
+            id=take_str(data, "id", extra),
             done=take(data, "done", to_bool, extra),
             invalid=take(data, "invalid", to_bool, extra),
-            doc_id=take(data, "doc_id", to_int, extra),
-            eta=take(data, "eta", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
+            eta=take_int(data, "eta", extra),
             extra=rest(data, extra),
         )
 
@@ -70,11 +70,11 @@ class Tickets:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            count=take(data, "count", to_int, extra),
-            done=take(data, "done", to_int, extra),
-            invalid=take(data, "invalid", to_int, extra),
-            left=take(data, "left", to_int, extra),
-            eta=take(data, "eta", to_int, extra),
+            count=take_int(data, "count", extra),
+            done=take_int(data, "done", extra),
+            invalid=take_int(data, "invalid", extra),
+            left=take_int(data, "left", extra),
+            eta=take_int(data, "eta", extra),
             ticket=many(data, "ticket", Ticket.from_raw),
             extra=rest(data, extra),
         )
@@ -87,9 +87,9 @@ def parse_upload_check_tickets(elements: dict[str, Any]) -> Tickets | None:
 
 def parse_upload_file(elements: dict[str, Any]) -> str | None:
     """The reply of upload.file."""
-    return take(elements, "ticket", to_str, {})
+    return take_str(elements, "ticket", {})
 
 
 def parse_upload_replace(elements: dict[str, Any]) -> str | None:
     """The reply of upload.replace."""
-    return take(elements, "ticket", to_str, {})
+    return take_str(elements, "ticket", {})

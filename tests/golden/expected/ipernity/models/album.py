@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_int
+from .._runtime.coerce import many, mapping, one, rest, take_int
 
 __all__ = [
     "AlbumDoc",
@@ -30,7 +30,7 @@ class AlbumDoc:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
             extra=rest(data, extra),
         )
 
@@ -51,9 +51,9 @@ class AlbumDocs:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            page=take(data, "page", to_int, extra),
-            pages=take(data, "pages", to_int, extra),
-            total=take(data, "total", to_int, extra),
+            page=take_int(data, "page", extra),
+            pages=take_int(data, "pages", extra),
+            total=take_int(data, "total", extra),
             doc=many(data, "doc", AlbumDoc.from_raw),
             extra=rest(data, extra),
         )
@@ -73,7 +73,7 @@ class AlbumDocList:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take(data, "album_id", to_int, extra),
+            album_id=take_int(data, "album_id", extra),
             docs=one(data, "docs", AlbumDocs.from_raw),
             extra=rest(data, extra),
         )

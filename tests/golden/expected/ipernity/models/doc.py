@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import attribute_map, many, mapping, one, rest, take, to_int, to_str
+from .._runtime.coerce import attribute_map, many, mapping, one, rest, take_int, take_str
 from .shapes import (
     Owner,
 )
@@ -39,8 +39,8 @@ class OwnerNote:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            at=take(data, "at", to_int, extra),
-            value=take(data, "_value", to_str, extra),
+            at=take_int(data, "at", extra),
+            value=take_str(data, "_value", extra),
             labels=attribute_map(data),
             extra=rest(data, extra),
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import many, mapping, one, rest, take, to_bool, to_int
+from .._runtime.coerce import many, mapping, one, rest, take, take_int, to_bool
 
 __all__ = [
     "GroupDocStatus",
@@ -37,10 +37,10 @@ class GroupDocStatus:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take(data, "doc_id", to_int, extra),
+            doc_id=take_int(data, "doc_id", extra),
             added=take(data, "added", to_bool, extra),
             pending=take(data, "pending", to_bool, extra),
-            error=take(data, "error", to_int, extra),
+            error=take_int(data, "error", extra),
             extra=rest(data, extra),
         )
 
@@ -63,11 +63,11 @@ class GroupDocsAdded:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            group_id=take(data, "group_id", to_int, extra),
-            total=take(data, "total", to_int, extra),
-            added=take(data, "added", to_int, extra),
-            skipped=take(data, "skipped", to_int, extra),
-            pending=take(data, "pending", to_int, extra),
+            group_id=take_int(data, "group_id", extra),
+            total=take_int(data, "total", extra),
+            added=take_int(data, "added", extra),
+            skipped=take_int(data, "skipped", extra),
+            pending=take_int(data, "pending", extra),
             doc=many(data, "doc", GroupDocStatus.from_raw),
             extra=rest(data, extra),
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._runtime.coerce import mapping, rest, take, to_int, to_str
+from .._runtime.coerce import mapping, rest, take_int, take_str
 
 __all__ = [
     "Owner",
@@ -28,7 +28,7 @@ class Owner:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            user_id=take(data, "user_id", to_int, extra),
-            username=take(data, "username", to_str, extra),
+            user_id=take_int(data, "user_id", extra),
+            username=take_str(data, "username", extra),
             extra=rest(data, extra),
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._runtime.coerce import take, to_str
+from .._runtime.coerce import take_str
 
 __all__ = [
     "parse_upload_replace",
@@ -15,4 +15,4 @@ __all__ = [
 
 def parse_upload_replace(elements: dict[str, Any]) -> str | None:
     """The reply of upload.replace."""
-    return take(elements, "ticket", to_str, {})
+    return take_str(elements, "ticket", {})
