@@ -31,23 +31,25 @@ def parse(data: bytes | str) -> etree._Element:
 
 def to_raw(element: etree._Element) -> Any:
     """One element as JSON-like data (see the module docstring)."""
-    attrs = element.attrib
-    text = (element.text or "").strip()
-    if not attrs and all(child.tag.__class__ is not str for child in element):
-        return text
-    raw: dict[Any, Any] = dict(attrs.items())
-    for child in element:
-        tag = child.tag
-        if tag.__class__ is not str:  # an unexpanded entity reference
-            continue
-        value = to_raw(child)
-        existing = raw.get(tag, raw)
-        if existing is raw:
-            raw[tag] = value
-        elif existing.__class__ is list:
-            existing.append(value)
-        else:
-            raw[tag] = [existing, value]
+    raw: dict[Any, Any] = dict(element.items())
+    text = element.text
+    if text is not None:
+        text = text.strip()
+    if len(element):
+        for child in element:
+            tag = child.tag
+            if tag.__class__ is not str:  # an unexpanded entity reference
+                continue
+            value = to_raw(child)
+            existing = raw.get(tag, raw)
+            if existing is raw:
+                raw[tag] = value
+            elif existing.__class__ is list:
+                existing.append(value)
+            else:
+                raw[tag] = [existing, value]
+    if not raw:
+        return text or ""
     if text:
         raw["_value"] = text
     return raw
