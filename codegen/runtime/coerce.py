@@ -120,8 +120,8 @@ def take_int(raw: dict[str, Any], key: str, extra: dict[str, Any]) -> int | None
         try:
             return int(value)
         except ValueError:
-            pass
-    elif value is None:
+            return _kept(key, value, None, extra)
+    if value is None:
         return None
     return _kept(key, value, to_int(value), extra)
 
