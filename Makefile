@@ -23,15 +23,15 @@ check: setup
 	$(PY) -m codegen check
 
 lint: setup
-	$(VENV)/bin/ruff format --check codegen generated tests bench
-	$(VENV)/bin/ruff check codegen generated tests bench
-	$(VENV)/bin/mypy codegen generated
+	$(VENV)/bin/ruff format --check codegen src tests bench
+	$(VENV)/bin/ruff check codegen src tests bench
+	$(VENV)/bin/mypy codegen src
 
 test: setup check lint
 	$(PY) -m pytest -n 2 -q
 
 demo: setup
-	$(PY) -m ipernity.testing.demo
+	$(PY) -m ipernity_client.testing.demo
 
 bench: setup
 	$(PY) bench/run.py

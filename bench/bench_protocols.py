@@ -34,9 +34,9 @@ PARAMS = {"doc_id": "12345", "extra": "tags,notes"}
 
 def _replies() -> dict[str, bytes]:
     """The doc.get sample reply as each protocol carries it, by request path."""
-    from ipernity.operations import OPERATIONS
+    from ipernity_client._api import API
 
-    payload = escape(OPERATIONS["doc.get"].example)
+    payload = escape(API.simulator_data.replies["doc.get"])
     soap = (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>'
@@ -98,15 +98,16 @@ def compare(ours: Callable[[], Any], base: Callable[[], Any], calls: int, rounds
 
 
 def soap_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
-    import ipernity
     import requests
     import zeep
-    from ipernity._runtime.soap import WSDL_PATH
     from zeep.transports import Transport
 
-    client = ipernity.Client(KEY, SECRET, TOKEN, protocol="soap", format="xml", endpoint=url, retry=None)
+    import ipernity_client
+    from ipernity_client._api import API
+
+    client = ipernity_client.Client(KEY, SECRET, TOKEN, protocol="soap", format="xml", endpoint=url, retry=None)
     transport = Transport(session=requests.Session(), timeout=10, operation_timeout=60)  # type: ignore[no-untyped-call]
-    raw = zeep.Client(str(WSDL_PATH), transport=transport)  # type: ignore[no-untyped-call]
+    raw = zeep.Client(API.wsdl, transport=transport)  # type: ignore[no-untyped-call]
     service = raw.create_service("{urn:ipernity}ipernitySoap12", f"{url}/api/soap")  # type: ignore[no-untyped-call]
     operation = service["doc.get"]
 
@@ -138,9 +139,9 @@ class SessionTransport(xmlrpc.client.Transport):
 
 
 def _xmlrpc_client(url: str) -> Any:
-    import ipernity
+    import ipernity_client
 
-    return ipernity.Client(KEY, SECRET, TOKEN, protocol="xmlrpc", format="xml", endpoint=url, retry=None)
+    return ipernity_client.Client(KEY, SECRET, TOKEN, protocol="xmlrpc", format="xml", endpoint=url, retry=None)
 
 
 def xmlrpc_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
@@ -169,9 +170,9 @@ def xmlrpc_session_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]]
 
 def decoding_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
     """The client's decoding of the doc.get reply into the model, against the whole ServerProxy call."""
-    from ipernity._runtime.http import HttpReply
-    from ipernity.models.doc import parse_doc_get
-    from ipernity.operations import OPERATIONS
+    from ipernity_client._runtime.http import HttpReply
+    from ipernity_client.models.doc import parse_doc_get
+    from ipernity_client.operations import OPERATIONS
 
     codec = _xmlrpc_client(url)._codec
     operation = OPERATIONS["doc.get"]

@@ -25,8 +25,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from codegen.loader import load_spec  # noqa: E402
 from codegen.render import outputs  # noqa: E402
+
+from codegen.loader import load_spec  # noqa: E402
 
 
 def generation_seconds(spec_dir: Path, repeat: int = 3) -> float:
@@ -72,10 +73,10 @@ def import_pair(rounds: int = 15) -> tuple[float, float]:
 
 
 def serve_doc_get() -> tuple[ThreadingHTTPServer, str]:
-    from ipernity._runtime import xmltree
-    from ipernity.operations import OPERATIONS
+    from ipernity_client._api import API
+    from ipernity_client._runtime import xmltree
 
-    raw = xmltree.to_raw(xmltree.parse(f"<api>{OPERATIONS['doc.get'].example}</api>"))
+    raw = xmltree.to_raw(xmltree.parse(f"<api>{API.simulator_data.replies['doc.get']}</api>"))
     body = json.dumps({"api": {"status": "ok"}, **raw}).encode()
 
     class Handler(BaseHTTPRequestHandler):
@@ -100,10 +101,11 @@ def serve_doc_get() -> tuple[ThreadingHTTPServer, str]:
 
 def per_call(url: str, calls: int = 300, rounds: int = 7) -> tuple[float, float]:
     """Median seconds per call: (ipernity client, raw requests baseline), interleaved rounds."""
-    import ipernity
     import requests
 
-    client = ipernity.Client("key", "secret", "token", endpoint=url, retry=None)
+    import ipernity_client
+
+    client = ipernity_client.Client("key", "secret", "token", endpoint=url, retry=None)
     session = requests.Session()
 
     def raw_call() -> Any:

@@ -6,9 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from .drift import differences
+from .formatting import FormattingError
 from .loader import load_spec
+from .outputs import outputs
 from .problems import SpecError
-from .render import check, generate
+from .writer import write
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,30 +19,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "command",
         choices=["generate", "check", "validate"],
-        help="generate: write generated/; check: fail if generated/ is stale; validate: only load and check spec/",
+        help="generate: write the generated files; check: fail if they are stale; validate: only load and check spec/",
     )
     parser.add_argument("--spec", type=Path, default=Path("spec"), help="the spec directory (default: spec)")
-    parser.add_argument("--out", type=Path, default=Path("generated"), help="the output directory (default: generated)")
+    parser.add_argument(
+        "--root", type=Path, default=Path("."), help="the repository root to write under (default: the current one)"
+    )
     args = parser.parse_args(argv)
     try:
         spec = load_spec(args.spec)
-    except SpecError as exc:
+        files = {} if args.command == "validate" else outputs(spec)
+    except (SpecError, FormattingError) as exc:
         print(exc, file=sys.stderr)
         return 2
     if args.command == "validate":
         print(f"spec OK: {len(spec.methods)} methods, {len(spec.errors)} common errors")
         return 0
     if args.command == "generate":
-        written, removed = generate(spec, args.out)
-        print(f"generated {written} files into {args.out}" + (f", removed {removed} stale" if removed else ""))
+        written, removed = write(files, args.root)
+        print(f"generated {written} files under {args.root}" + (f", removed {removed} stale" if removed else ""))
         return 0
-    stale = check(spec, args.out)
+    stale = differences(files, args.root)
     if stale:
-        print(f"{args.out} differs from what spec/ produces now; run `python -m codegen generate`:", file=sys.stderr)
+        print(
+            "the generated files differ from what spec/ produces now; run `python -m codegen generate`:",
+            file=sys.stderr,
+        )
         for line in stale:
             print(f"  {line}", file=sys.stderr)
         return 1
-    print(f"{args.out} is up to date")
+    print("the generated files are up to date")
     return 0
 
 

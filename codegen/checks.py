@@ -7,12 +7,13 @@ the common table, reserved names, examples that must match their response schema
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from ipernity_client._runtime import coerce, xmltree
+
 from .model import Element, Method, ModelClass, Spec
-from .runtime import coerce, xmltree
 from .yamlfile import SourceFile
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ NUMERIC = {"int", "float", "timestamp"}
 
 def run(loader: Loader, spec: Spec, files: dict[str, SourceFile]) -> None:
     _common_table(loader, spec)
-    reserved = set(cast(list[str], spec.service["reserved_names"]))
+    reserved = set(spec.service.reserved_names)
     common_codes = {error.code for error in spec.errors}
-    scopes = set(cast(dict[str, Any], spec.service["permissions"])["scopes"])
+    scopes = set(spec.service.permission_scopes)
     for method in spec.methods:
         source = files[method.name]
         _params(loader, source, method, reserved)
@@ -67,11 +68,10 @@ def _params(loader: Loader, source: SourceFile, method: Method, reserved: set[st
                 f"parameter {param.name!r} is already defined at parameters[{seen[param.name]}]",
             )
         seen.setdefault(param.name, index)
-        if (
-            param.py_name in py_names
-            and param.name not in seen
-            or param.py_name in {p.name for p in method.params if p is not param}
-        ):
+        clash = py_names.get(param.py_name)
+        if (clash is not None and method.params[clash].name != param.name) or param.py_name in {
+            p.name for p in method.params if p is not param
+        }:
             loader.problem(
                 source,
                 (*where, "name"),

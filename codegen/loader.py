@@ -26,6 +26,7 @@ from .model import (
     Namespace,
     Pagination,
     Param,
+    Protocol,
     Response,
     Service,
     Spec,
@@ -110,14 +111,13 @@ class Loader:
                 self._shape(shapes_file, ("shapes", name), name)
         methods = [self._method(source) for source in method_files if source is not None]
         spec = Spec(
-            service=Service(service.data),
+            service=_service(service.data),
             categories=categories,
             errors=common,
             shapes={name: self.models[name] for name in (shapes_file.data["shapes"] if shapes_file else {})},
             methods=methods,
             models=self._modules(methods),
             namespaces=_namespaces(methods),
-            sources=[source.path for source in self.files],
         )
         checks.run(self, spec, {m.name: f for m, f in zip(methods, [f for f in method_files if f], strict=True)})
         if self.problems:
@@ -263,6 +263,29 @@ class Loader:
         for model in self.models.values():
             modules.setdefault(model.module, []).append(model)
         return {module: _ordered(models) for module, models in sorted(modules.items())}
+
+
+def _service(data: dict[str, Any]) -> Service:
+    protocols = {name: Protocol(**fields) for name, fields in data["protocols"].items()}
+    return Service(
+        name=data["name"],
+        title=data["title"],
+        docs_url=data["docs_url"],
+        base_url=data["base_url"],
+        authorize_url=data["authorize_url"],
+        rest=protocols["rest"],
+        soap=protocols["soap"],
+        xmlrpc=protocols["xmlrpc"],
+        formats=tuple(data["formats"]["values"]),
+        client_formats=tuple(data["formats"]["client"]),
+        signing_excluded=tuple(data["signing"]["excluded"]),
+        key_param=data["auth_parameters"]["key"],
+        token_param=data["auth_parameters"]["token"],
+        signature_param=data["auth_parameters"]["signature"],
+        permission_scopes=dict(data["permissions"]["scopes"]),
+        permission_levels=tuple(data["permissions"]["levels"]),
+        reserved_names=tuple(data["reserved_names"]),
+    )
 
 
 def _param(data: dict[str, Any]) -> Param:

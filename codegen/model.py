@@ -195,11 +195,6 @@ class Param:
         return base if self.required else f"{base} | None"
 
     @property
-    def kind(self) -> str:
-        """The runtime's kind: the type, or the item type for lists."""
-        return self.type
-
-    @property
     def wire_default(self) -> str | None:
         if self.default is None:
             return None
@@ -426,14 +421,49 @@ class Namespace:
         return found
 
 
-@dataclass
+@dataclass(frozen=True)
+class Protocol:
+    """One wire protocol of the service: where it is posted, and for SOAP its element names."""
+
+    path: str
+    description: str
+    json_path: str = ""
+    namespace: str = ""
+    request_element: str = ""
+    response_element: str = ""
+    fault_prefix: str = ""
+
+
+@dataclass(frozen=True)
 class Service:
     """The service file: endpoints, formats, signing and permissions."""
 
-    data: dict[str, object]
+    name: str
+    title: str
+    docs_url: str
+    base_url: str
+    authorize_url: str
+    rest: Protocol
+    soap: Protocol
+    xmlrpc: Protocol
+    formats: tuple[str, ...]
+    client_formats: tuple[str, ...]
+    signing_excluded: tuple[str, ...]
+    key_param: str
+    token_param: str
+    signature_param: str
+    permission_scopes: dict[str, str]
+    permission_levels: tuple[str, ...]
+    reserved_names: tuple[str, ...]
 
-    def __getitem__(self, key: str) -> object:
-        return self.data[key]
+    @property
+    def protocols(self) -> tuple[str, ...]:
+        return ("rest", "soap", "xmlrpc")
+
+    @property
+    def auth_params(self) -> tuple[str, ...]:
+        """The parameters every call may carry besides its own: key, token and signature."""
+        return (self.key_param, self.token_param, self.signature_param)
 
 
 @dataclass
@@ -447,7 +477,6 @@ class Spec:
     methods: list[Method]
     models: dict[str, list[ModelClass]]
     namespaces: list[Namespace]
-    sources: list[str]
 
     @property
     def model_names(self) -> list[str]:

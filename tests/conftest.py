@@ -18,9 +18,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from ipernity.testing import wire
-from ipernity.testing.call import UploadedFile
-from ipernity.testing.server import read_form
+
+from ipernity_client._api import API
+from ipernity_client._simulator import wire
+from ipernity_client._simulator.call import UploadedFile
+from ipernity_client._simulator.server import read_form
 
 PROTOCOLS = ("rest", "soap", "xmlrpc")
 FORMATS = ("json", "xml")
@@ -98,13 +100,17 @@ class Answer:
         enveloped = protocol if fmt == "xml" and protocol != "rest" else ""
         if self.code is None:
             if enveloped == "soap":
-                return Reply(200, wire.soap_ok(self.body), wire.CONTENT_TYPES["soap"])
+                return Reply(200, wire.soap_ok(API.service.soap, self.body), wire.CONTENT_TYPES["soap"])
             if enveloped == "xmlrpc":
                 return Reply(200, wire.xmlrpc_ok(self.body), wire.CONTENT_TYPES["xmlrpc"])
-            return Reply(200, wire.rest_ok(request.api_method, self.body, fmt), wire.CONTENT_TYPES[fmt])
+            return Reply(
+                200,
+                wire.rest_ok(API.simulator_data.repeated.get(request.api_method, frozenset()), self.body, fmt),
+                wire.CONTENT_TYPES[fmt],
+            )
         if enveloped == "soap":
             actor = f"http://{request.headers.get('Host', '')}/api/soap/"
-            fault = wire.soap_fault(self.code, self.message, actor)
+            fault = wire.soap_fault(API, self.code, self.message, actor)
             return Reply(SOAP_FAULT_STATUS, fault, wire.CONTENT_TYPES["soap"])
         if enveloped == "xmlrpc":
             return Reply(200, wire.xmlrpc_fault(self.code, self.message), wire.CONTENT_TYPES["xmlrpc"])
@@ -149,9 +155,11 @@ def record(command: str, target: str, headers: dict[str, str], body: bytes) -> R
     request = Recorded(command, parts.path, query, form, headers, body, files)
     if parts.path in ENVELOPE_ROUTES:
         request.protocol, request.format = ENVELOPE_ROUTES[parts.path]
-        parse = wire.parse_soap if request.protocol == "soap" else wire.parse_xmlrpc
         with contextlib.suppress(wire.EnvelopeError):  # an unreadable envelope leaves api_method empty
-            request.api_method, request.envelope = parse(body)
+            if request.protocol == "soap":
+                request.api_method, request.envelope = wire.parse_soap(API.service.soap, body)
+            else:
+                request.api_method, request.envelope = wire.parse_xmlrpc(body)
     elif route := REST_ROUTE.match(parts.path):
         request.protocol, request.format, request.api_method = "rest", route["format"], route["method"]
     return request

@@ -23,17 +23,17 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-import ipernity
 import pytest
-from ipernity import _service
-from ipernity._runtime.core import FORMATS, PROTOCOLS
-from ipernity._runtime.operation import Operation, Param
-from ipernity._runtime.xmltree import to_raw
-from ipernity.operations import OPERATIONS
-from ipernity.testing import ManualClock, Simulator
 from lxml import etree
 
-PERMS = {scope: "delete" for scope in _service.PERMISSION_SCOPES}
+import ipernity_client
+from ipernity_client._api import API
+from ipernity_client._runtime.operation import Operation, Param
+from ipernity_client._runtime.xmltree import to_raw
+from ipernity_client.operations import OPERATIONS
+from ipernity_client.testing import ManualClock, Simulator
+
+PERMS = {scope: "delete" for scope in API.service.permission_scopes}
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 a tiny photo \xff\xd9"
 TEXT = 'Fish & chips <b>"bold"</b> — été ✓'
 # Metadata of the photo; doc.getExif cannot send the last name as an XML attribute.
@@ -47,7 +47,7 @@ EXAMPLE_PARSER = etree.XMLParser(remove_comments=True, resolve_entities=False, n
 class World:
     """A fresh simulator state with one of each object the methods take, and a client holding every permission."""
 
-    def __init__(self, sim: Simulator, clock: ManualClock, client: ipernity.Client, token: str) -> None:
+    def __init__(self, sim: Simulator, clock: ManualClock, client: ipernity_client.Client, token: str) -> None:
         self.sim, self.clock, self.client, self.token = sim, clock, client, token
         state = sim.state
         self.member = state.member
@@ -83,7 +83,7 @@ class World:
 
 
 def example_root(operation: Operation) -> etree._Element:
-    return etree.fromstring(f"<api>{operation.example}</api>", EXAMPLE_PARSER)
+    return etree.fromstring(f"<api>{API.simulator_data.replies[operation.name]}</api>", EXAMPLE_PARSER)
 
 
 def clamp(value: float, param: Param) -> float:
@@ -216,7 +216,7 @@ def wire(value: Any) -> str:
     return str(value)
 
 
-def bound_method(client: ipernity.Client, name: str) -> Callable[..., Any]:
+def bound_method(client: ipernity_client.Client, name: str) -> Callable[..., Any]:
     """``doc.checkMD5`` -> ``client.doc.check_md5``, found by walking the client's namespaces."""
     target: Any = client
     for part in name.split("."):
@@ -552,8 +552,8 @@ EXPECT: dict[str, Callable[[Any, World, dict[str, Any]], None]] = {
 CASES = [
     pytest.param(name, protocol, fmt, id=f"{name}-{protocol}-{fmt}")
     for name in sorted(OPERATIONS)
-    for protocol in PROTOCOLS
-    for fmt in FORMATS
+    for protocol in API.service.protocols
+    for fmt in API.service.client_formats
 ]
 
 
@@ -593,7 +593,7 @@ def test_method(simulator: Simulator, clock: ManualClock, method: str, protocol:
 
     kind = declared_type(operation)
     if kind is None:
-        assert result is None and not operation.example.strip()
+        assert result is None and not API.simulator_data.replies[operation.name].strip()
         return
     check_types(result, kind, method)
     check = EXPECT.get(method)
@@ -606,6 +606,6 @@ def test_method(simulator: Simulator, clock: ManualClock, method: str, protocol:
 @pytest.mark.parametrize("method", sorted(OPERATIONS))
 def test_every_signature_resolves(method: str) -> None:
     """Tools that read the typed signatures at run time (get_type_hints) must be able to resolve them."""
-    with ipernity.Client("key") as client:
+    with ipernity_client.Client("key") as client:
         hints = typing.get_type_hints(bound_method(client, method))
     assert set(hints) == {python_name(param.name) for param in OPERATIONS[method].params} | {"return"}

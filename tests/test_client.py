@@ -17,25 +17,27 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import ipernity
 import pytest
-from ipernity import errors, models
-from ipernity._runtime.signing import signature
-from ipernity.operations import OPERATIONS
-from ipernity.testing.call import UploadedFile
+
+import ipernity_client
+from ipernity_client import errors, models
+from ipernity_client._api import API
+from ipernity_client._runtime.signing import signature
+from ipernity_client._simulator.call import UploadedFile
+from ipernity_client.operations import OPERATIONS
 
 from .conftest import COMBINATIONS, FORMATS, PROTOCOLS, Answer, Loopback, Reply, every_protocol
 
 KEY, SECRET, TOKEN = "6fa87ba500002712bd4eed6020f3bd72", "e9a599f0cf6ce193", "987654321-e5a5b9c3d5a77eab"
 ENVELOPED = [combination for combination in COMBINATIONS if combination.values[0] != "rest"]
 SENT = sorted(name for name, operation in OPERATIONS.items() if not operation.has_file)
-DOC = OPERATIONS["doc.get"].example
+DOC = API.simulator_data.replies["doc.get"]
 GATEWAY_PAGE = "<html><body>Bad Gateway</body></html>"
 
 
-def client(loopback: Loopback, protocol: str = "rest", fmt: str = "json", **options: Any) -> ipernity.Client:
+def client(loopback: Loopback, protocol: str = "rest", fmt: str = "json", **options: Any) -> ipernity_client.Client:
     settings: dict[str, Any] = {"protocol": protocol, "format": fmt, "endpoint": loopback.url, "retry": None}
-    return ipernity.Client(KEY, SECRET, TOKEN, **{**settings, **options})
+    return ipernity_client.Client(KEY, SECRET, TOKEN, **{**settings, **options})
 
 
 def path(protocol: str, fmt: str, method: str) -> str:
@@ -60,7 +62,7 @@ def test_signature_vector_for_a_method_call() -> None:
 def test_signature_vector_sent_over_the_wire(loopback: Loopback, protocol: str, fmt: str) -> None:
     """The notes' worked example arrives with the same api_sig in a REST form, a SOAP envelope or an XML-RPC struct."""
     loopback.ok('<tags added="1" dropped="0"/>')
-    anonymous = ipernity.Client(
+    anonymous = ipernity_client.Client(
         KEY, SECRET, protocol=protocol, format=fmt, endpoint=loopback.url, validate=False, retry=None
     )
     result = anonymous.doc.tags.add(doc_id=1234, keywords="easy")
@@ -72,7 +74,7 @@ def test_signature_vector_sent_over_the_wire(loopback: Loopback, protocol: str, 
 
 
 def test_signature_vector_for_an_authorization_link() -> None:
-    url = ipernity.Client(KEY, SECRET).authorization_url({"network": "read"})
+    url = ipernity_client.Client(KEY, SECRET).authorization_url({"network": "read"})
     assert url.startswith("https://www.ipernity.com/apps/authorize?")
     assert "api_sig=da183021cd39461108770b822fcd9398" in url
 
@@ -256,7 +258,7 @@ def test_validation_reports_every_problem_at_once(loopback: Loopback, protocol: 
 
 @every_protocol
 def test_missing_credentials_are_validation_errors(loopback: Loopback, protocol: str, fmt: str) -> None:
-    keyless = ipernity.Client(KEY, protocol=protocol, format=fmt, endpoint=loopback.url)
+    keyless = ipernity_client.Client(KEY, protocol=protocol, format=fmt, endpoint=loopback.url)
     with pytest.raises(errors.ValidationError) as caught:
         keyless.account.get_quota()
     assert "no api_secret" in str(caught.value) and "needs an auth token but the client has none" in str(caught.value)
@@ -265,9 +267,9 @@ def test_missing_credentials_are_validation_errors(loopback: Loopback, protocol:
 
 def test_bad_client_options() -> None:
     with pytest.raises(errors.ValidationError, match="protocol 'grpc' is not one of rest, soap, xmlrpc"):
-        ipernity.Client(KEY, protocol="grpc")
+        ipernity_client.Client(KEY, protocol="grpc")
     with pytest.raises(errors.ValidationError, match="format 'php'"):
-        ipernity.Client(KEY, format="php")
+        ipernity_client.Client(KEY, format="php")
 
 
 # Raw bodies, sent as they are whatever the protocol: (name, formats, reply, reason).
@@ -331,7 +333,7 @@ def test_reads_are_retried_and_writes_are_not(loopback: Loopback, protocol: str,
     """A read survives a dropped connection, a gateway page and a retryable code; a write is sent once."""
     loopback.replies = [Reply(drop=True), Reply(502, GATEWAY_PAGE, "text/html"), Answer(code=503, message="busy")]
     loopback.ok("<echo>again</echo>")
-    caller = client(loopback, protocol, fmt, retry=ipernity.RetryPolicy(attempts=4, backoff=0.0))
+    caller = client(loopback, protocol, fmt, retry=ipernity_client.RetryPolicy(attempts=4, backoff=0.0))
     assert caller.test.echo(echo="again") == "again"
     loopback.error(503, "busy")
     loopback.ok('<group group_id="1" added="1"/>')
@@ -343,8 +345,14 @@ def test_reads_are_retried_and_writes_are_not(loopback: Loopback, protocol: str,
 
 def test_import_loads_only_what_a_rest_json_call_needs() -> None:
     """zeep, the SOAP/XML-RPC codecs, lxml and the method error classes load on first use only."""
-    lazy = ("zeep", "lxml", "ipernity._runtime.soap", "ipernity._runtime.xmlrpc", "ipernity._method_errors")
-    code = f"import sys, ipernity, ipernity.errors; print(sorted(m for m in sys.modules if m.startswith({lazy!r})))"
+    lazy = (
+        "zeep",
+        "lxml",
+        "ipernity_client._runtime.soap",
+        "ipernity_client._runtime.xmlrpc",
+        "ipernity_client._method_errors",
+    )
+    code = f"import sys, ipernity_client, ipernity_client.errors; print(sorted(m for m in sys.modules if m.startswith({lazy!r})))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
 

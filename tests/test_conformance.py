@@ -17,12 +17,13 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from xml.etree.ElementTree import canonicalize
 
-import ipernity
 import jsonschema
 import pytest
 import yaml
-from ipernity import errors
 from requests_toolbelt.multipart.decoder import MultipartDecoder
+
+import ipernity_client
+from ipernity_client import errors
 
 ROOT = Path(__file__).parent.parent
 CONFORMANCE = ROOT / "spec" / "conformance"
@@ -123,10 +124,10 @@ def wire() -> Iterator[Wire]:
     server.server_close()
 
 
-def make_client(wire: Wire, protocol: str, fmt: str, **options: Any) -> ipernity.Client:
+def make_client(wire: Wire, protocol: str, fmt: str, **options: Any) -> ipernity_client.Client:
     secret = CREDENTIALS["api_secret"] if options.get("api_secret", True) else None
     token = CREDENTIALS["auth_token"] if options.get("auth_token", True) else None
-    return ipernity.Client(
+    return ipernity_client.Client(
         CREDENTIALS["api_key"],
         secret,
         token,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ipernity.models.shapes import Doc
+
+from ipernity_client.models.shapes import Doc
 
 
 @pytest.mark.parametrize(

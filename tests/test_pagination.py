@@ -13,14 +13,14 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import ipernity
 import pytest
-from ipernity import errors
-from ipernity.operations import OPERATIONS
 
+import ipernity_client
 from codegen.loader import load_spec
 from codegen.model import Method
 from codegen.problems import SpecError
+from ipernity_client import errors
+from ipernity_client.operations import OPERATIONS
 
 from .conftest import Answer, Loopback, Recorded, every_protocol
 
@@ -70,7 +70,7 @@ def test_a_paginated_method_has_its_paging_parameters_fields_and_iterator(method
     operation = OPERATIONS[method.name]
     assert operation.paging is not None and operation.paging.items == item.field
 
-    namespace: object = ipernity.Client("key")
+    namespace: object = ipernity_client.Client("key")
     for part in method.namespace:
         namespace = getattr(namespace, part)
     iterator = getattr(namespace, method.iter_name)
@@ -145,8 +145,8 @@ def pager(total: int, *, wrap: str = "", pages: Callable[[int], int] | None = No
     return answer
 
 
-def _client(loopback: Loopback, protocol: str, fmt: str) -> ipernity.Client:
-    return ipernity.Client("key", "secret", protocol=protocol, format=fmt, endpoint=loopback.url, retry=None)
+def _client(loopback: Loopback, protocol: str, fmt: str) -> ipernity_client.Client:
+    return ipernity_client.Client("key", "secret", protocol=protocol, format=fmt, endpoint=loopback.url, retry=None)
 
 
 def _pages_asked(loopback: Loopback) -> list[tuple[str, str]]:
@@ -159,7 +159,7 @@ def test_the_iterator_walks_every_page_at_the_largest_size(loopback: Loopback, p
     with _client(loopback, protocol, fmt) as client:
         docs = list(client.doc.iter_list(user_id=1))
     assert [doc.doc_id for doc in docs] == list(range(1, 251))
-    assert all(isinstance(doc, ipernity.models.Doc) for doc in docs)
+    assert all(isinstance(doc, ipernity_client.models.Doc) for doc in docs)
     assert _pages_asked(loopback) == [("1", "100"), ("2", "100"), ("3", "100")]
     assert {r.api_method for r in loopback.requests} == {"doc.getList"}
     assert {r.params["user_id"] for r in loopback.requests} == {"1"}
@@ -240,21 +240,21 @@ def test_an_error_on_a_later_page_raises_after_the_earlier_items(loopback: Loopb
 
 def test_the_page_size_never_exceeds_the_maximum(loopback: Loopback) -> None:
     loopback.handler = pager(150)
-    with ipernity.Client("key", endpoint=loopback.url, validate=False) as client:
+    with ipernity_client.Client("key", endpoint=loopback.url, validate=False) as client:
         assert len(list(client.doc.iter_list(user_id=1, per_page=500))) == 150
     assert _pages_asked(loopback) == [("1", "100"), ("2", "100")]
 
 
 def test_the_dynamic_iterator_matches_the_typed_one(loopback: Loopback) -> None:
     loopback.handler = pager(120)
-    with ipernity.Client("key", endpoint=loopback.url) as client:
+    with ipernity_client.Client("key", endpoint=loopback.url) as client:
         typed = [doc.doc_id for doc in client.doc.iter_list(user_id=1)]
         dynamic = [doc.doc_id for doc in client.pages("doc.getList", user_id=1)]
     assert typed == dynamic == list(range(1, 121))
 
 
 def test_the_dynamic_iterator_refuses_what_it_cannot_walk(loopback: Loopback) -> None:
-    with ipernity.Client("key", endpoint=loopback.url) as client:
+    with ipernity_client.Client("key", endpoint=loopback.url) as client:
         with pytest.raises(errors.ValidationError, match="not a paginated method; these are: album.docs.getList"):
             client.pages("doc.get", doc_id=1)
         with pytest.raises(errors.ValidationError, match="'page' is chosen by the iterator"):
@@ -263,7 +263,7 @@ def test_the_dynamic_iterator_refuses_what_it_cannot_walk(loopback: Loopback) ->
 
 
 def test_bad_parameters_fail_on_the_first_item_before_sending(loopback: Loopback) -> None:
-    with ipernity.Client("key", endpoint=loopback.url) as client:
+    with ipernity_client.Client("key", endpoint=loopback.url) as client:
         walk = client.doc.iter_list(user_id=1, per_page=0)
         with pytest.raises(errors.ValidationError, match="per_page"):
             next(walk)

@@ -1,4 +1,4 @@
-"""End to end against ipernity.testing.Simulator: every test runs over each protocol and format.
+"""End to end against ipernity_client.testing.Simulator: every test runs over each protocol and format.
 
 The same typed calls must give the same models and the same exceptions whether the client
 speaks REST, SOAP or XML-RPC, and asks for JSON or XML.
@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import ipernity
 import pytest
-from ipernity import errors
-from ipernity.testing import Fault, ManualClock, Simulator
+
+import ipernity_client
+from ipernity_client import errors
+from ipernity_client.testing import Fault, ManualClock, Simulator
 
 from .conftest import every_protocol
 
@@ -28,7 +29,7 @@ def sim(clock: ManualClock) -> Iterator[Simulator]:
         yield simulator
 
 
-def member(sim: Simulator, protocol: str, fmt: str, **options: Any) -> ipernity.Client:
+def member(sim: Simulator, protocol: str, fmt: str, **options: Any) -> ipernity_client.Client:
     options.setdefault("retry", None)
     return sim.client(perms={"doc": "write"}, protocol=protocol, format=fmt, **options)
 
@@ -45,13 +46,13 @@ def test_text_comes_back_unchanged(sim: Simulator, protocol: str, fmt: str) -> N
 @every_protocol
 def test_the_frob_flow_gives_a_token_that_checks(sim: Simulator, protocol: str, fmt: str) -> None:
     common = {"protocol": protocol, "format": fmt, "endpoint": sim.endpoint, "retry": None}
-    with ipernity.Client(sim.api_key, sim.api_secret, **common) as app:
+    with ipernity_client.Client(sim.api_key, sim.api_secret, **common) as app:
         frob = app.auth.get_frob()
         assert frob is not None and frob.frob
         sim.approve(frob.frob, {"doc": "write"})
         auth = app.auth.get_token(frob=frob.frob)
     assert auth is not None and auth.token and auth.user is not None
-    with ipernity.Client(sim.api_key, sim.api_secret, auth.token, **common) as client:
+    with ipernity_client.Client(sim.api_key, sim.api_secret, auth.token, **common) as client:
         checked = client.auth.check_token()
     assert checked is not None and checked.user is not None
     assert checked.user.username == sim.state.member.username
@@ -77,10 +78,10 @@ def test_errors_are_the_same_classes(sim: Simulator, protocol: str, fmt: str) ->
             client.doc.get(doc_id=999999999)
     assert missing.value.code == 1
     common = {"protocol": protocol, "format": fmt, "endpoint": sim.endpoint, "retry": None}
-    with ipernity.Client(sim.api_key, "not-the-secret", **common) as forger:
+    with ipernity_client.Client(sim.api_key, "not-the-secret", **common) as forger:
         with pytest.raises(errors.SignatureInvalidError):
             forger.auth.get_frob()
-    with ipernity.Client(sim.api_key, sim.api_secret, validate=False, **common) as anonymous:
+    with ipernity_client.Client(sim.api_key, sim.api_secret, validate=False, **common) as anonymous:
         with pytest.raises(errors.TokenMissingError):
             anonymous.account.get_quota()
 
@@ -88,7 +89,7 @@ def test_errors_are_the_same_classes(sim: Simulator, protocol: str, fmt: str) ->
 @every_protocol
 def test_injected_faults_give_the_shared_exceptions(sim: Simulator, protocol: str, fmt: str) -> None:
     sim.faults.script(Fault.error(503), method="test.echo")
-    patient = member(sim, protocol, fmt, retry=ipernity.RetryPolicy(attempts=2, backoff=0.001))
+    patient = member(sim, protocol, fmt, retry=ipernity_client.RetryPolicy(attempts=2, backoff=0.001))
     assert patient.test.echo(echo="again") == "again"
     assert [call.code for call in sim.log.calls("test.echo")] == [503, 0]
     with member(sim, protocol, fmt, timeout=(2.0, 0.2)) as client:

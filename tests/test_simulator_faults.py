@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import ipernity
 import pytest
 import requests
-from ipernity._runtime.signing import signature
-from ipernity.errors import ConnectionFailedError
-from ipernity.testing import DEMO_API_KEY, DEMO_API_SECRET, Fault, ManualClock, Simulator
+
+import ipernity_client
+from ipernity_client._runtime.signing import signature
+from ipernity_client.errors import ConnectionFailedError
+from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, Fault, ManualClock, Simulator
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def test_scripted_error_code_then_back_to_normal(sim: Simulator, code: int) -> N
     sim.faults.script(Fault.error(code))
     failed = status(hello(sim))
     assert failed["status"] == "error" and failed["code"] == str(code)
-    assert failed["message"] == ipernity.errors.COMMON_ERRORS[code].default_message
+    assert failed["message"] == ipernity_client.errors.COMMON_ERRORS[code].default_message
     assert status(hello(sim)) == {"status": "ok"}
 
 
@@ -160,7 +161,7 @@ def test_the_log_masks_the_token_and_signature(sim: Simulator) -> None:
 
 def test_the_client_never_sends_a_write_twice(sim: Simulator) -> None:
     """A dropped upload is not retried by the client; a dropped read is."""
-    retry = ipernity.RetryPolicy(attempts=3, backoff=0.001)
+    retry = ipernity_client.RetryPolicy(attempts=3, backoff=0.001)
     client = sim.client(perms={"doc": "write"}, retry=retry)
     sim.faults.script(Fault.drop(), method="upload.file")
     with pytest.raises(ConnectionFailedError):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import ipernity
 import pytest
-from ipernity import errors
-from ipernity.testing import Fault, RateLimit, Simulator
+
+import ipernity_client
+from ipernity_client import errors
+from ipernity_client.testing import Fault, RateLimit, Simulator
 
 from .conftest import COMBINATIONS
 
@@ -19,14 +20,14 @@ def sim() -> Iterator[Simulator]:
 
 
 @pytest.fixture(params=[c.values for c in COMBINATIONS], ids=[c.id for c in COMBINATIONS])
-def client(request: pytest.FixtureRequest, sim: Simulator) -> Iterator[ipernity.Client]:
+def client(request: pytest.FixtureRequest, sim: Simulator) -> Iterator[ipernity_client.Client]:
     """A member with every doc permission, speaking each protocol in each format in turn."""
     protocol, fmt = request.param
     with sim.client(perms={"doc": "delete"}, retry=None, protocol=protocol, format=fmt) as member:
         yield member
 
 
-def test_album_get_reads_the_album_asked_for(sim: Simulator, client: ipernity.Client) -> None:
+def test_album_get_reads_the_album_asked_for(sim: Simulator, client: ipernity_client.Client) -> None:
     member = sim.state.member
     private = sim.state.add_doc(member, "b.jpg", b"b", is_public=False)
     public = sim.state.add_doc(member, "a.jpg", b"a")
@@ -42,7 +43,7 @@ def test_album_get_reads_the_album_asked_for(sim: Simulator, client: ipernity.Cl
     assert missing.value.code == 1
 
 
-def test_album_create_adds_an_album_the_quota_counts(sim: Simulator, client: ipernity.Client) -> None:
+def test_album_create_adds_an_album_the_quota_counts(sim: Simulator, client: ipernity_client.Client) -> None:
     doc = sim.state.add_doc(sim.state.member, "a.jpg", b"a")
     made = client.album.create(title="Harbours", cover_id=doc.doc_id, perm_comment=5)
     assert made is not None and made.album_id is not None and made.cover is not None and made.permissions
@@ -54,7 +55,9 @@ def test_album_create_adds_an_album_the_quota_counts(sim: Simulator, client: ipe
     assert again is not None and again.title == "Harbours"
 
 
-def test_album_create_refuses_another_members_cover_and_a_full_account(sim: Simulator, client: ipernity.Client) -> None:
+def test_album_create_refuses_another_members_cover_and_a_full_account(
+    sim: Simulator, client: ipernity_client.Client
+) -> None:
     other = sim.state.add_doc(sim.state.add_user("bob"), "b.jpg", b"b")
     with pytest.raises(errors.ApiError) as cover:
         client.album.create(title="Not mine", cover_id=other.doc_id)
@@ -64,7 +67,7 @@ def test_album_create_refuses_another_members_cover_and_a_full_account(sim: Simu
     assert (cover.value.code, full.value.code, len(sim.state.albums)) == (2, 4, 1)
 
 
-def test_group_get_tells_quota_media_and_membership(sim: Simulator, client: ipernity.Client) -> None:
+def test_group_get_tells_quota_media_and_membership(sim: Simulator, client: ipernity_client.Client) -> None:
     group = sim.state.add_group("Birds", members={sim.state.member.user_id}, media={"photo"}, member_quota=3)
     doc = sim.state.add_doc(sim.state.member, "a.jpg", b"a")
     group.docs[doc.doc_id] = False
@@ -78,7 +81,7 @@ def test_group_get_tells_quota_media_and_membership(sim: Simulator, client: iper
     assert missing.value.code == 1
 
 
-def test_user_get_finds_a_member_by_id_or_alias(sim: Simulator, client: ipernity.Client) -> None:
+def test_user_get_finds_a_member_by_id_or_alias(sim: Simulator, client: ipernity_client.Client) -> None:
     bob = sim.state.add_user("bob", realname="Bob B")
     sim.state.add_doc(bob, "a.jpg", b"a")
     by_id = client.user.get(user_id=str(bob.user_id))
@@ -97,7 +100,7 @@ def test_user_get_finds_a_member_by_id_or_alias(sim: Simulator, client: ipernity
     assert missing.value.code == 1
 
 
-def test_doc_get_exif_sends_the_stored_tags_of_a_visible_doc(sim: Simulator, client: ipernity.Client) -> None:
+def test_doc_get_exif_sends_the_stored_tags_of_a_visible_doc(sim: Simulator, client: ipernity_client.Client) -> None:
     exif = {"Make": "SAMSUNG", "ISO": "32", "Date/TimeOriginal": "2011:11:14 11:56:49"}
     mine = sim.state.add_doc(sim.state.member, "a.jpg", b"a", exif=exif)
     hidden = sim.state.add_doc(sim.state.add_user("bob"), "b.jpg", b"b", is_public=False, exif=exif)
@@ -108,7 +111,7 @@ def test_doc_get_exif_sends_the_stored_tags_of_a_visible_doc(sim: Simulator, cli
     assert private.value.code == 1
 
 
-def test_reset_brings_back_a_fresh_world(sim: Simulator, client: ipernity.Client) -> None:
+def test_reset_brings_back_a_fresh_world(sim: Simulator, client: ipernity_client.Client) -> None:
     sim.state.add_album(sim.state.member, "Gone")
     sim.rate_limit = RateLimit(requests=2, seconds=60)
     client.test.echo(echo="counted")

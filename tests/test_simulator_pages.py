@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import ipernity
 import pytest
-from ipernity import errors
-from ipernity.testing import Simulator
-from ipernity.testing.state import Doc
 
+import ipernity_client
 from codegen.yamlfile import load
+from ipernity_client import errors
+from ipernity_client._simulator.state import Doc
+from ipernity_client.testing import Simulator
 from tests.conftest import every_protocol
 
 SPEC = Path(__file__).parent.parent / "spec"
@@ -38,7 +38,7 @@ def sim(running: Simulator) -> Simulator:
     return running
 
 
-def client_for(sim: Simulator, protocol: str, fmt: str, **options: Any) -> ipernity.Client:
+def client_for(sim: Simulator, protocol: str, fmt: str, **options: Any) -> ipernity_client.Client:
     return sim.client(protocol=protocol, format=fmt, retry=None, **options)
 
 

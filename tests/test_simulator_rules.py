@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 import requests
-from ipernity._runtime.signing import signature
-from ipernity.testing import DEMO_API_KEY, DEMO_API_SECRET, ManualClock, RateLimit, Simulator
+
+from ipernity_client._runtime.signing import signature
+from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, ManualClock, RateLimit, Simulator
 
 
 @pytest.fixture

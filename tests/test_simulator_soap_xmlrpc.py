@@ -8,9 +8,10 @@ from xml.sax.saxutils import escape
 
 import pytest
 import requests
-from ipernity._runtime.signing import signature
-from ipernity.testing import DEMO_API_KEY, DEMO_API_SECRET, ManualClock, Simulator
 from lxml import etree
+
+from ipernity_client._runtime.signing import signature
+from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, ManualClock, Simulator
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 

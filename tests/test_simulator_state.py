@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from ipernity._runtime.signing import signature
-from ipernity.operations import OPERATIONS
-from ipernity.testing import DEMO_API_KEY, DEMO_API_SECRET, ManualClock, Simulator
-from ipernity.testing.state import User
+
+from ipernity_client._runtime.signing import signature
+from ipernity_client._simulator.state import User
+from ipernity_client.operations import OPERATIONS
+from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, ManualClock, Simulator
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from ipernity.operations import OPERATIONS
-from ipernity.testing import DEMO_API_KEY, ManualClock, Simulator
-from ipernity.testing.wire import php_serialize
 from lxml import etree
+
+from ipernity_client._api import API
+from ipernity_client._simulator.wire import php_serialize
+from ipernity_client.testing import DEMO_API_KEY, ManualClock, Simulator
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_json_numbers_are_strings_and_attributed_text_is_value(sim: Simulator) -
 
 def test_json_repeated_elements_are_lists_even_with_one_item(sim: Simulator) -> None:
     """doc.search's documented sample has a single <doc>; the spec marks it repeated."""
-    assert len(etree.fromstring(f"<r>{OPERATIONS['doc.search'].example}</r>").findall("docs/doc")) == 1
+    assert len(etree.fromstring(f"<r>{API.simulator_data.replies['doc.search']}</r>").findall("docs/doc")) == 1
     docs = get(sim, "doc.search", "json").json()["docs"]
     assert isinstance(docs["doc"], list) and len(docs["doc"]) == 1
 

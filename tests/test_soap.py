@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import ipernity
 import pytest
 import requests
-from ipernity import errors
-from ipernity._runtime import soap
-from ipernity.operations import OPERATIONS
 from lxml import etree
+
+import ipernity_client
+from ipernity_client import errors
+from ipernity_client._api import API
+from ipernity_client._runtime import soap
+from ipernity_client.operations import OPERATIONS
 
 from .conftest import Loopback, Reply
 
@@ -48,9 +50,9 @@ def fault(code: int, message: str) -> Reply:
     return Reply(status=500, body=body, content_type="application/soap+xml")
 
 
-def client(loopback: Loopback, **options: Any) -> ipernity.Client:
+def client(loopback: Loopback, **options: Any) -> ipernity_client.Client:
     settings: dict[str, Any] = {"protocol": "soap", "format": "xml", "endpoint": loopback.url, "retry": None}
-    return ipernity.Client(KEY, SECRET, TOKEN, **{**settings, **options})
+    return ipernity_client.Client(KEY, SECRET, TOKEN, **{**settings, **options})
 
 
 def request_element(body: bytes) -> etree._Element:
@@ -67,31 +69,32 @@ def run(code: str) -> str:
 
 def test_import_ipernity_loads_no_zeep_but_a_soap_client_does() -> None:
     code = (
-        "import sys, ipernity\n"
+        "import sys, ipernity_client\n"
         "assert 'zeep' not in sys.modules\n"
-        "ipernity.Client('k', protocol='rest'); ipernity.Client('k', protocol='xmlrpc')\n"
+        "ipernity_client.Client('k', protocol='rest'); ipernity_client.Client('k', protocol='xmlrpc')\n"
         "assert 'zeep' not in sys.modules\n"
-        "ipernity.Client('k', protocol='soap')\n"
+        "ipernity_client.Client('k', protocol='soap')\n"
         "print('zeep' in sys.modules)"
     )
     assert run(code) == "True"
 
 
 def test_the_wsdl_is_self_contained_and_loads_with_the_network_cut() -> None:
-    document = etree.parse(str(soap.WSDL_PATH))
+    document = etree.parse(API.wsdl)
     assert document.xpath("//*[local-name()='import' or local-name()='include' or local-name()='redefine']") == []
     code = (
         "import socket\n"
         "def refuse(*args, **kwargs): raise OSError('network disabled in this test')\n"
         "socket.socket.connect = socket.create_connection = socket.getaddrinfo = refuse\n"
-        "from ipernity._runtime import soap\n"
-        "print(len(soap.load_wsdl().children))"
+        "from ipernity_client._api import API\n"
+        "from ipernity_client._runtime import soap\n"
+        "print(len(soap.load_wsdl(API.wsdl, API.service.soap).children))"
     )
     assert int(run(code)) > 3
 
 
 def test_the_wsdl_declares_every_method_and_every_parameter_sent() -> None:
-    wsdl = soap.load_wsdl()
+    wsdl = soap.load_wsdl(API.wsdl, API.service.soap)
     binding = wsdl.client.wsdl.bindings["{urn:ipernity}ipernitySoap12"]
     assert set(binding._operations) == set(OPERATIONS)
     params = {param.name for op in OPERATIONS.values() for param in op.params if param.type != "file"}
@@ -109,9 +112,8 @@ def test_the_wsdl_is_loaded_once_per_process_whatever_the_threads(
         time.sleep(0.05)  # a slow load, so that racing threads would all see it unfinished
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(soap, "_loaded", None)
+    monkeypatch.setattr(soap, "_loaded", {})
     monkeypatch.setattr(soap.zeep, "Client", counting)
-    soap._skeleton.cache_clear()
     loopback.handler = lambda request: ok("<echo>same</echo>")
     clients = [client(loopback), client(loopback)]
     results: list[str | None] = []
@@ -120,14 +122,14 @@ def test_the_wsdl_is_loaded_once_per_process_whatever_the_threads(
         thread.start()
     for thread in threads:
         thread.join()
-    assert loads == [str(soap.WSDL_PATH)]
+    assert loads == [API.wsdl]
     assert results == ["same"] * 8
 
 
 @pytest.mark.parametrize("operation", SENT, ids=lambda op: op.name)
 def test_every_envelope_is_the_one_zeep_writes(operation: Any) -> None:
-    codec = soap.SoapCodec("https://api.example", "xml")
-    wsdl = soap.load_wsdl()
+    codec = soap.SoapCodec(API, "https://api.example", "xml")
+    wsdl = soap.load_wsdl(API.wsdl, API.service.soap)
     for round_ in ("one", "two & <three>"):
         wire = {param.name: f"{param.name} {round_}" for param in operation.params}
         wire.update(api_key=KEY, auth_token=TOKEN, api_sig=f"sig {round_}")
@@ -171,7 +173,7 @@ def test_the_clients_timeout_applies(loopback: Loopback) -> None:
 def test_reads_are_retried_by_the_shared_policy_and_writes_are_not(loopback: Loopback) -> None:
     gateway = Reply(status=502, body="<html><body>Bad Gateway</body></html>", content_type="text/html")
     loopback.replies = [gateway, fault(503, "busy"), ok("<echo>x</echo>")]
-    patient = client(loopback, retry=ipernity.RetryPolicy(attempts=3, backoff=0.001))
+    patient = client(loopback, retry=ipernity_client.RetryPolicy(attempts=3, backoff=0.001))
     assert patient.test.echo(echo="x") == "x" and len(loopback.requests) == 3
     loopback.replies = [gateway, ok("")]
     with pytest.raises(errors.InvalidResponseError):

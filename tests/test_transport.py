@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import base64
 
-import ipernity
 import pytest
 import requests
+
+import ipernity_client
 
 from .conftest import Loopback, every_protocol
 
 
-def _client(url: str, protocol: str, fmt: str, session: requests.Session) -> ipernity.Client:
-    return ipernity.Client("key", "secret", protocol=protocol, format=fmt, endpoint=url, session=session, retry=None)
+def _client(url: str, protocol: str, fmt: str, session: requests.Session) -> ipernity_client.Client:
+    return ipernity_client.Client(
+        "key", "secret", protocol=protocol, format=fmt, endpoint=url, session=session, retry=None
+    )
 
 
 @every_protocol
@@ -55,7 +58,7 @@ def test_credentials_in_the_endpoint_and_session_params_apply_to_every_call(
     session = requests.Session()
     session.params = {"trace": "1"}
     endpoint = loopback.url.replace("http://", "http://me:s%3Acret@")
-    with ipernity.Client(
+    with ipernity_client.Client(
         "key", "secret", protocol=protocol, format=fmt, endpoint=endpoint, session=session, retry=None
     ) as client:
         client.test.echo(echo="one")
@@ -93,7 +96,7 @@ def test_proxies_from_the_environment_are_read_when_the_client_is_made(
     monkeypatch.setenv("HTTP_PROXY", loopback.url)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    client = ipernity.Client("key", endpoint="http://api.ipernity.invalid", retry=None)
+    client = ipernity_client.Client("key", endpoint="http://api.ipernity.invalid", retry=None)
     monkeypatch.delenv("HTTP_PROXY")
     client.test.echo(echo="hi")
     (request,) = loopback.requests

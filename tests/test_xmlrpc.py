@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import ipernity
 import pytest
 import requests
-from ipernity import errors
-from ipernity._runtime import xmlrpc as codec_module
-from ipernity.operations import OPERATIONS
+
+import ipernity_client
+from ipernity_client import errors
+from ipernity_client._api import API
+from ipernity_client._runtime import xmlrpc as codec_module
+from ipernity_client.operations import OPERATIONS
 
 from .conftest import Loopback, Reply
 
@@ -38,14 +40,14 @@ def fault(code: int, message: str) -> Reply:
     return Reply(body=body, content_type="text/xml")
 
 
-def client(loopback: Loopback, **options: Any) -> ipernity.Client:
+def client(loopback: Loopback, **options: Any) -> ipernity_client.Client:
     settings: dict[str, Any] = {"protocol": "xmlrpc", "format": "xml", "endpoint": loopback.url, "retry": None}
-    return ipernity.Client(KEY, SECRET, TOKEN, **{**settings, **options})
+    return ipernity_client.Client(KEY, SECRET, TOKEN, **{**settings, **options})
 
 
 @pytest.mark.parametrize("operation", [op for op in OPERATIONS.values() if not op.has_file], ids=lambda op: op.name)
 def test_every_call_is_one_struct_of_string_members(operation: Any) -> None:
-    codec = codec_module.XmlRpcCodec("https://api.example", "json")
+    codec = codec_module.XmlRpcCodec(API, "https://api.example", "json")
     wire = {param.name: f"{param.name} & <é>" for param in operation.params}
     wire.update(api_key=KEY, auth_token=TOKEN, api_sig="sig")
     request = codec.encode(operation, dict(wire), {})
@@ -80,7 +82,7 @@ def test_the_clients_timeout_applies(loopback: Loopback) -> None:
 
 def test_retryable_faults_are_retried_by_the_shared_policy(loopback: Loopback) -> None:
     loopback.replies = [fault(113, "slow down"), fault(500, "oops"), ok("<echo>x</echo>")]
-    patient = client(loopback, retry=ipernity.RetryPolicy(attempts=3, backoff=0.001))
+    patient = client(loopback, retry=ipernity_client.RetryPolicy(attempts=3, backoff=0.001))
     assert patient.test.echo(echo="x") == "x" and len(loopback.requests) == 3
     loopback.replies = [fault(105, "bad signature")]
     with pytest.raises(errors.SignatureInvalidError):

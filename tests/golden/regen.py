@@ -7,23 +7,20 @@ import tempfile
 from pathlib import Path
 
 from codegen.loader import load_spec
-from codegen.render import generate
+from codegen.outputs import outputs
+from codegen.writer import write
 
 HERE = Path(__file__).parent
 SCHEMA = HERE.parent.parent / "spec" / "schema"
-# Verbatim copies of codegen/<dir> are not part of the record: they are tested where they live.
-VERBATIM = ("ipernity/_runtime/", "ipernity/testing/")
 
 
-def golden_output(out: Path) -> None:
-    """Generate the golden spec (with the real schema) into ``out``, without verbatim copies."""
+def golden_output(root: Path) -> None:
+    """Generate the golden spec (with the real schema) under ``root``, as under the repository root."""
     with tempfile.TemporaryDirectory() as tmp:
         spec = Path(tmp) / "spec"
         shutil.copytree(HERE / "spec", spec)
         shutil.copytree(SCHEMA, spec / "schema")
-        generate(load_spec(spec), out)
-    for prefix in VERBATIM:
-        shutil.rmtree(out / prefix, ignore_errors=True)
+        write(outputs(load_spec(spec)), root)
 
 
 def main() -> None:

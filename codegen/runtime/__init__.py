@@ -1,1 +1,0 @@
-"""The small runtime every generated binding runs on: one operation model, three codecs."""
