@@ -276,6 +276,7 @@ def _service(data: dict[str, Any]) -> Service:
         rest=protocols["rest"],
         soap=protocols["soap"],
         xmlrpc=protocols["xmlrpc"],
+        protocols=tuple(protocols),
         formats=tuple(data["formats"]["values"]),
         client_formats=tuple(data["formats"]["client"]),
         signing_excluded=tuple(data["signing"]["excluded"]),

@@ -446,6 +446,7 @@ class Service:
     rest: Protocol
     soap: Protocol
     xmlrpc: Protocol
+    protocols: tuple[str, ...]
     formats: tuple[str, ...]
     client_formats: tuple[str, ...]
     signing_excluded: tuple[str, ...]
@@ -455,10 +456,6 @@ class Service:
     permission_scopes: dict[str, str]
     permission_levels: tuple[str, ...]
     reserved_names: tuple[str, ...]
-
-    @property
-    def protocols(self) -> tuple[str, ...]:
-        return ("rest", "soap", "xmlrpc")
 
     @property
     def auth_params(self) -> tuple[str, ...]:

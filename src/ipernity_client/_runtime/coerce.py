@@ -33,15 +33,6 @@ def items(raw: Any) -> list[Any]:
     return [raw]
 
 
-def text(raw: Any) -> Any:
-    """The text of an element that may carry attributes (``_value`` in JSON)."""
-    if isinstance(raw, dict):
-        return raw.get("_value")
-    if isinstance(raw, list):
-        return None
-    return raw
-
-
 def to_str(value: Any) -> str | None:
     if value.__class__ is str:  # nearly every value: the checks below are for the rest
         return value
