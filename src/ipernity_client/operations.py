@@ -13,11 +13,9 @@ from ._runtime.operation import Operation, Paging, Param
 
 ACCOUNT_GET_QUOTA = Operation(
     name="account.getQuota",
-    post=False,
     sign=True,
     token=True,
     permissions=(("doc", "write"),),
-    params=(),
     result="ipernity_client.models.account:parse_account_get_quota",
 )
 
@@ -61,10 +59,6 @@ ALBUM_DOCS_ADD = Operation(
 
 ALBUM_DOCS_GET_CONTEXT = Operation(
     name="album.docs.getContext",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("album_id", "id", required=True),
         Param("doc_id", "id", required=True),
@@ -83,10 +77,6 @@ ALBUM_DOCS_GET_CONTEXT = Operation(
 
 ALBUM_DOCS_GET_LIST = Operation(
     name="album.docs.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("album_id", "id", required=True),
         Param("media", "enum", values=("photo", "video", "audio", "other")),
@@ -149,9 +139,6 @@ ALBUM_EDIT = Operation(
 
 ALBUM_GET = Operation(
     name="album.get",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("album_id", "id", required=True),
@@ -166,9 +153,6 @@ ALBUM_GET = Operation(
 
 ALBUM_GET_FAVES = Operation(
     name="album.getFaves",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("album_id", "id", required=True),
@@ -181,10 +165,6 @@ ALBUM_GET_FAVES = Operation(
 
 ALBUM_GET_LIST = Operation(
     name="album.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("user_id", "id"),
         Param("safesurf", "enum", values=("1", "2", "3")),
@@ -204,7 +184,6 @@ ALBUM_GET_LIST = Operation(
 
 ALBUM_GET_VISITORS = Operation(
     name="album.getVisitors",
-    post=False,
     sign=True,
     token=True,
     permissions=(("doc", "read"),),
@@ -242,50 +221,32 @@ ALBUM_SET_PERMS = Operation(
 
 API_METHODS_GET = Operation(
     name="api.methods.get",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(Param("method", "string"),),
     result="ipernity_client.models.api:parse_api_methods_get",
 )
 
 API_METHODS_GET_LIST = Operation(
     name="api.methods.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
-    params=(),
     result="ipernity_client.models.api:parse_api_methods_get_list",
 )
 
 AUTH_CHECK_TOKEN = Operation(
     name="auth.checkToken",
-    post=False,
     sign=True,
     token=True,
-    permissions=(),
     params=(Param("extra", "list", items="enum", values=("pref",)),),
     result="ipernity_client.models.auth:parse_auth_check_token",
 )
 
 AUTH_GET_FROB = Operation(
     name="auth.getFrob",
-    post=False,
     sign=True,
-    token=False,
-    permissions=(),
-    params=(),
     result="ipernity_client.models.auth:parse_auth_get_frob",
 )
 
 AUTH_GET_TOKEN = Operation(
     name="auth.getToken",
-    post=False,
     sign=True,
-    token=False,
-    permissions=(),
     params=(
         Param("frob", "string", required=True),
         Param("extra", "list", items="enum", values=("pref",)),
@@ -308,7 +269,6 @@ DOC_ALBUMS_ADD = Operation(
 
 DOC_CHECK_MD5 = Operation(
     name="doc.checkMD5",
-    post=False,
     sign=True,
     token=True,
     permissions=(("doc", "read"),),
@@ -356,9 +316,6 @@ DOC_COMMENTS_EDIT = Operation(
 
 DOC_COMMENTS_GET = Operation(
     name="doc.comments.get",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("comment_id", "id", required=True),
@@ -369,9 +326,6 @@ DOC_COMMENTS_GET = Operation(
 
 DOC_COMMENTS_GET_LIST = Operation(
     name="doc.comments.getList",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("doc_id", "id", required=True),
@@ -409,9 +363,6 @@ DOC_DELETE = Operation(
 
 DOC_GET = Operation(
     name="doc.get",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("doc_id", "id", required=True),
@@ -422,9 +373,6 @@ DOC_GET = Operation(
 
 DOC_GET_CONTAINERS = Operation(
     name="doc.getContainers",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(Param("doc_id", "id", required=True),),
     result="ipernity_client.models.doc:parse_doc_get_containers",
@@ -432,9 +380,6 @@ DOC_GET_CONTAINERS = Operation(
 
 DOC_GET_CONTEXT = Operation(
     name="doc.getContext",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("doc_id", "id", required=True),
@@ -453,9 +398,6 @@ DOC_GET_CONTEXT = Operation(
 
 DOC_GET_EXIF = Operation(
     name="doc.getExif",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(Param("doc_id", "id", required=True),),
     result="ipernity_client.models.doc:parse_doc_get_exif",
@@ -463,9 +405,6 @@ DOC_GET_EXIF = Operation(
 
 DOC_GET_FAVES = Operation(
     name="doc.getFaves",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("doc_id", "id", required=True),
@@ -478,10 +417,6 @@ DOC_GET_FAVES = Operation(
 
 DOC_GET_LIST = Operation(
     name="doc.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("user_id", "id", required=True),
         Param("media", "enum", values=("photo", "video", "audio", "other")),
@@ -502,9 +437,6 @@ DOC_GET_LIST = Operation(
 
 DOC_GET_MEDIAS = Operation(
     name="doc.getMedias",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(Param("doc_id", "id", required=True),),
     result="ipernity_client.models.doc:parse_doc_get_medias",
@@ -512,7 +444,6 @@ DOC_GET_MEDIAS = Operation(
 
 DOC_GET_PERMS = Operation(
     name="doc.getPerms",
-    post=False,
     sign=True,
     token=True,
     permissions=(("doc", "read"),),
@@ -522,7 +453,6 @@ DOC_GET_PERMS = Operation(
 
 DOC_GET_VISITORS = Operation(
     name="doc.getVisitors",
-    post=False,
     sign=True,
     token=True,
     permissions=(("doc", "read"),),
@@ -584,9 +514,6 @@ DOC_NOTES_EDIT = Operation(
 
 DOC_SEARCH = Operation(
     name="doc.search",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("user_id", "id"),
@@ -737,9 +664,6 @@ DOC_TAGS_EDIT = Operation(
 
 DOC_TAGS_GET_LIST = Operation(
     name="doc.tags.getList",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(Param("doc_id", "id", required=True),),
     result="ipernity_client.models.doc:parse_doc_tags_get_list",
@@ -761,9 +685,6 @@ DOC_TAGS_REMOVE = Operation(
 
 EXPLORE_DOCS_GET_POPULAR = Operation(
     name="explore.docs.getPopular",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("safesurf", "enum", values=("1", "2", "3")),
@@ -783,9 +704,6 @@ EXPLORE_DOCS_GET_POPULAR = Operation(
 
 EXPLORE_DOCS_GET_RECENT = Operation(
     name="explore.docs.getRecent",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("safesurf", "enum", values=("1", "2", "3")),
@@ -803,9 +721,6 @@ EXPLORE_DOCS_GET_RECENT = Operation(
 
 EXPLORE_DOCS_HOMEPAGE = Operation(
     name="explore.docs.homepage",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("extra", "list", items="enum", values=("owner", "dates", "license", "medias", "geo")),
@@ -822,10 +737,6 @@ EXPLORE_DOCS_HOMEPAGE = Operation(
 
 EXPLORE_GROUPS_GET_RANDOM = Operation(
     name="explore.groups.getRandom",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(Param("count", "int", minimum=1, maximum=50),),
     result="ipernity_client.models.explore:parse_explore_groups_get_random",
 )
@@ -842,9 +753,6 @@ FAVES_ALBUMS_ADD = Operation(
 
 FAVES_ALBUMS_GET_LIST = Operation(
     name="faves.albums.getList",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("user_id", "id"),
@@ -884,9 +792,6 @@ FAVES_DOCS_ADD = Operation(
 
 FAVES_DOCS_GET_LIST = Operation(
     name="faves.docs.getList",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("user_id", "id"),
@@ -930,10 +835,6 @@ FOLDER_ALBUMS_ADD = Operation(
 
 FOLDER_ALBUMS_GET_LIST = Operation(
     name="folder.albums.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("folder_id", "id", required=True),
         Param(
@@ -1001,9 +902,6 @@ FOLDER_EDIT = Operation(
 
 FOLDER_GET = Operation(
     name="folder.get",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("folder_id", "id", required=True),
@@ -1018,10 +916,6 @@ FOLDER_GET = Operation(
 
 FOLDER_GET_LIST = Operation(
     name="folder.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("user_id", "id"),
         Param("empty", "bool"),
@@ -1062,9 +956,6 @@ GROUP_DOCS_ADD = Operation(
 
 GROUP_DOCS_GET_CONTEXT = Operation(
     name="group.docs.getContext",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("group_id", "id", required=True),
@@ -1086,9 +977,6 @@ GROUP_DOCS_GET_CONTEXT = Operation(
 
 GROUP_DOCS_GET_LIST = Operation(
     name="group.docs.getList",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("group_id", "id", required=True),
@@ -1123,10 +1011,6 @@ GROUP_DOCS_REMOVE = Operation(
 
 GROUP_GET = Operation(
     name="group.get",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("group_id", "id", required=True),
         Param("lang", "string"),
@@ -1136,10 +1020,6 @@ GROUP_GET = Operation(
 
 GROUP_GET_LIST = Operation(
     name="group.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("user_id", "id"),
         Param("lang", "string"),
@@ -1152,10 +1032,6 @@ GROUP_GET_LIST = Operation(
 
 GROUP_SEARCH = Operation(
     name="group.search",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("text", "string"),
         Param("lang", "string"),
@@ -1169,7 +1045,6 @@ GROUP_SEARCH = Operation(
 
 NETWORK_AUTOCOMPLETE = Operation(
     name="network.autocomplete",
-    post=False,
     sign=True,
     token=True,
     permissions=(("network", "read"),),
@@ -1183,10 +1058,8 @@ NETWORK_AUTOCOMPLETE = Operation(
 
 NETWORK_DOCS_GET_RECENT = Operation(
     name="network.docs.getRecent",
-    post=False,
     sign=True,
     token=True,
-    permissions=(),
     params=(
         Param("hours", "int", minimum=1, maximum=744),
         Param("limit", "int", minimum=1, maximum=10),
@@ -1204,9 +1077,6 @@ NETWORK_DOCS_GET_RECENT = Operation(
 
 NETWORK_GET_LIST = Operation(
     name="network.getList",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("network", "read"),),
     params=(
         Param("user_id", "id"),
@@ -1259,9 +1129,6 @@ POST_COMMENTS_EDIT = Operation(
 
 POST_COMMENTS_GET = Operation(
     name="post.comments.get",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("post", "read"),),
     params=(
         Param("comment_id", "id", required=True),
@@ -1272,9 +1139,6 @@ POST_COMMENTS_GET = Operation(
 
 POST_COMMENTS_GET_LIST = Operation(
     name="post.comments.getList",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("post", "read"),),
     params=(
         Param("post_id", "id", required=True),
@@ -1301,9 +1165,6 @@ POST_COMMENTS_REPLY = Operation(
 
 POST_GET = Operation(
     name="post.get",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("blog", "read"),),
     params=(
         Param("post_id", "id", required=True),
@@ -1319,9 +1180,6 @@ POST_GET = Operation(
 
 POST_GET_CONTEXT = Operation(
     name="post.getContext",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("post", "read"),),
     params=(
         Param("post_id", "id", required=True),
@@ -1338,9 +1196,6 @@ POST_GET_CONTEXT = Operation(
 
 POST_GET_FAVES = Operation(
     name="post.getFaves",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("post", "read"),),
     params=(
         Param("post_id", "id", required=True),
@@ -1353,10 +1208,6 @@ POST_GET_FAVES = Operation(
 
 POST_GET_LIST = Operation(
     name="post.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("user_id", "id", required=True),
         Param("share", "enum", values=("0", "1", "2", "3", "4")),
@@ -1375,7 +1226,6 @@ POST_GET_LIST = Operation(
 
 POST_GET_VISITORS = Operation(
     name="post.getVisitors",
-    post=False,
     sign=True,
     token=True,
     permissions=(("post", "read"),),
@@ -1390,9 +1240,6 @@ POST_GET_VISITORS = Operation(
 
 POST_SEARCH = Operation(
     name="post.search",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("post", "read"),),
     params=(
         Param("user_id", "id"),
@@ -1443,9 +1290,6 @@ POST_SET = Operation(
 
 TAGS_DOCS_GET_LIST = Operation(
     name="tags.docs.getList",
-    post=False,
-    sign=False,
-    token=False,
     permissions=(("doc", "read"),),
     params=(
         Param("type", "enum", required=True, values=("keyword", "member")),
@@ -1469,10 +1313,6 @@ TAGS_DOCS_GET_LIST = Operation(
 
 TAGS_USER_GET_LIST = Operation(
     name="tags.user.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("user_id", "id"),
         Param("type", "enum", values=("keyword", "member")),
@@ -1483,10 +1323,6 @@ TAGS_USER_GET_LIST = Operation(
 
 TAGS_USER_GET_POPULAR = Operation(
     name="tags.user.getPopular",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("user_id", "id"),
         Param("type", "enum", values=("keyword", "member")),
@@ -1497,27 +1333,17 @@ TAGS_USER_GET_POPULAR = Operation(
 
 TEST_ECHO = Operation(
     name="test.echo",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(Param("echo", "string", required=True),),
     result="ipernity_client.models.test:parse_test_echo",
 )
 
 TEST_HELLO = Operation(
     name="test.hello",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
-    params=(),
     result="ipernity_client.models.test:parse_test_hello",
 )
 
 UPLOAD_CHECK_TICKETS = Operation(
     name="upload.checkTickets",
-    post=False,
     sign=True,
     token=True,
     permissions=(("doc", "write"),),
@@ -1571,10 +1397,7 @@ UPLOAD_REPLACE = Operation(
 
 USER_GET = Operation(
     name="user.get",
-    post=False,
     sign=True,
-    token=False,
-    permissions=(),
     params=(
         Param("user_id", "id", required=True),
         Param("extra", "list", items="enum", values=("custom",)),

@@ -35,6 +35,8 @@ class Paging(NamedTuple):
 class Operation:
     """An API method: HTTP verb, authentication, parameters and how to build its reply.
 
+    What is not given is the plain case: GET allowed, unsigned, no token, no parameters.
+
     A plain slotted class rather than a dataclass: a hundred of them are built on first use and
     the dataclasses machinery would add to the import time of the package.
     """
@@ -56,12 +58,12 @@ class Operation:
         self,
         *,
         name: str,
-        post: bool,
-        sign: bool,
-        token: bool,
-        permissions: tuple[tuple[str, str], ...],
-        params: tuple[Param, ...],
         result: str,
+        params: tuple[Param, ...] = (),
+        post: bool = False,
+        sign: bool = False,
+        token: bool = False,
+        permissions: tuple[tuple[str, str], ...] = (),
         paging: Paging | None = None,
     ) -> None:
         self.name = name

@@ -13,10 +13,6 @@ from ._runtime.operation import Operation, Paging, Param
 
 ALBUM_DOCS_GET_LIST = Operation(
     name="album.docs.getList",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(
         Param("album_id", "id", required=True),
         Param("per_page", "int", minimum=1, maximum=100),
@@ -28,7 +24,6 @@ ALBUM_DOCS_GET_LIST = Operation(
 
 DOC_GET_OWNER = Operation(
     name="doc.getOwner",
-    post=False,
     sign=True,
     token=True,
     permissions=(("doc", "read"),),
@@ -56,10 +51,6 @@ GROUP_DOCS_ADD = Operation(
 
 TEST_ECHO = Operation(
     name="test.echo",
-    post=False,
-    sign=False,
-    token=False,
-    permissions=(),
     params=(Param("echo", "string", required=True),),
     result="ipernity_client.models.test:parse_test_echo",
 )
