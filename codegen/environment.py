@@ -14,12 +14,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def pyrepr(value: Any) -> str:
-    """A Python literal; strings and sequences as ruff would quote them, so formatting leaves them be."""
-    if isinstance(value, str):
-        text = value.replace("\\", "\\\\").replace("\n", "\\n")
-        if text.count('"') > text.count("'"):
-            return "'" + text.replace("'", "\\'") + "'"
-        return '"' + text.replace('"', '\\"') + '"'
+    """A Python literal; ruff then quotes it as the hand-written code is quoted."""
     if isinstance(value, (list, tuple)):
         return pytuple(value)
     return repr(value)
