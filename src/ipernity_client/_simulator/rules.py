@@ -1,6 +1,6 @@
 """The checks ipernity makes before running a method, each ending in its documented error code.
 
-All of them read the method's descriptor (ipernity.operations), so a spec change changes them:
+All of them read the method's operation descriptor, so a spec change changes them:
 100/101 api_key, 120 POST, 104/105 api_sig (recomputed with the app's secret, files left out),
 106/107 auth_token, 110 the token's level per scope, then the required parameters and list
 sizes. Those last two have no common code: the method's own error is used, picked from its
