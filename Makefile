@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup generate check lint test demo bench clean
+.PHONY: all setup generate check lint test demo bench dist clean
 
 all: generate demo
 
@@ -36,5 +36,11 @@ demo: setup
 bench: setup
 	$(PY) bench/run.py
 
+# The sdist (spec, generator, tests: enough to regenerate and run the drift check), then the
+# wheel built from it, which proves the sdist is enough.
+dist: setup
+	rm -rf dist build
+	$(PY) -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache dist build
