@@ -25,7 +25,7 @@ check: setup
 lint: setup
 	$(VENV)/bin/ruff format --check codegen src tests bench
 	$(VENV)/bin/ruff check codegen src tests bench
-	$(VENV)/bin/mypy codegen src
+	$(VENV)/bin/mypy codegen src tests bench
 
 test: setup check lint
 	$(PY) -m pytest -n 2 -q

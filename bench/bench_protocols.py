@@ -20,13 +20,16 @@ from __future__ import annotations
 import hashlib
 import statistics
 import sys
-import threading
 import time
 import xmlrpc.client
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.loopback import Reply, serve  # noqa: E402
 
 KEY, SECRET, TOKEN = "key", "secret", "token"
 PARAMS = {"doc_id": "12345", "extra": "tags,notes"}
@@ -48,31 +51,6 @@ def _replies() -> dict[str, bytes]:
         f"<value><string>{payload}</string></value></param></params></methodResponse>"
     )
     return {"/api/soap": soap.encode(), "/api/xmlrpc": xmlrpc_reply.encode()}
-
-
-def serve() -> tuple[ThreadingHTTPServer, str]:
-    """A keep-alive loopback server answering every POST with the reply for its path."""
-    replies = _replies()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
-
-        def log_message(self, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = replies[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", "text/xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}"
 
 
 def signed(method: str) -> dict[str, str]:
@@ -106,9 +84,9 @@ def soap_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
     from ipernity_client._api import API
 
     client = ipernity_client.Client(KEY, SECRET, TOKEN, protocol="soap", format="xml", endpoint=url, retry=None)
-    transport = Transport(session=requests.Session(), timeout=10, operation_timeout=60)  # type: ignore[no-untyped-call]
-    raw = zeep.Client(API.wsdl, transport=transport)  # type: ignore[no-untyped-call]
-    service = raw.create_service("{urn:ipernity}ipernitySoap12", f"{url}/api/soap")  # type: ignore[no-untyped-call]
+    transport = Transport(session=requests.Session(), timeout=10, operation_timeout=60)  # type: ignore[no-untyped-call]  # zeep is untyped
+    raw = zeep.Client(API.wsdl, transport=transport)  # type: ignore[no-untyped-call]  # zeep is untyped
+    service = raw.create_service("{urn:ipernity}ipernitySoap12", f"{url}/api/soap")  # type: ignore[no-untyped-call]  # zeep is untyped
     operation = service["doc.get"]
 
     def ours() -> Any:
@@ -202,10 +180,10 @@ def transport_floor_pair(url: str) -> tuple[Callable[[], Any], Callable[[], Any]
 
 
 def main(calls: int = 100, rounds: int = 21) -> dict[str, float]:
-    """Print and return the ratio (client / baseline) per protocol."""
-    server, url = serve()
+    """Print and return the ratio (client / baseline) per protocol, from one keep-alive loopback server."""
+    replies = {path: Reply(200, body, "text/xml") for path, body in _replies().items()}
     ratios: dict[str, float] = {}
-    try:
+    with serve(lambda request: replies[request.target]) as url:
         for name, pair, label, baseline, target in (
             ("soap", soap_pair, "ipernity", "raw zeep client, same WSDL", 1.0),
             ("xmlrpc", xmlrpc_pair, "ipernity", "ServerProxy, keep-alive http.client", 1.15),
@@ -217,9 +195,6 @@ def main(calls: int = 100, rounds: int = 21) -> dict[str, float]:
             ratios[name] = mine / base
             goal = "bound, no target" if target is None else f"target <= {target:.2f}x"
             print(f"{name}: {label} {mine * 1e6:.0f} us, {baseline} {base * 1e6:.0f} us: {mine / base:.2f}x ({goal})")
-    finally:
-        server.shutdown()
-        server.server_close()
     return ratios
 
 

@@ -18,12 +18,8 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def sim(clock: ManualClock) -> Iterator[Simulator]:
+    """Uploads take 30 s of the test's clock to become documents."""
     with Simulator(clock=clock, upload_seconds=30) as simulator:
         yield simulator
 

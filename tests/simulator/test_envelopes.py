@@ -1,9 +1,12 @@
-"""The simulator's SOAP and XML-RPC endpoints with hand-written envelopes (notes 2.2 and 2.3)."""
+"""The simulator's SOAP and XML-RPC endpoints with hand-written envelopes (notes 2.2 and 2.3).
+
+What a client call over either protocol gets (signed calls, tokens, the request log) is in the
+all-protocol tests of test_protocols.py and test_all_methods.py; these check the envelopes.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 import pytest
@@ -11,15 +14,9 @@ import requests
 from lxml import etree
 
 from ipernity_client._runtime.signing import signature
-from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, ManualClock, Simulator
+from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, Simulator
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(clock=ManualClock()) as simulator:
-        yield simulator
 
 
 def soap_request(method: str, params: dict[str, str]) -> str:
@@ -136,14 +133,6 @@ def test_xmlrpc_takes_typed_scalars_as_strings(sim: Simulator) -> None:
     assert post(sim, "/api/xmlrpc/json", body).json()["echo"] == "42"
 
 
-def test_xmlrpc_signed_call_with_a_token(sim: Simulator) -> None:
-    token = sim.token({"doc": "write"}).token
-    params = {"api_key": DEMO_API_KEY, "auth_token": token}
-    params["api_sig"] = signature(params, "account.getQuota", DEMO_API_SECRET)
-    reply = post(sim, "/api/xmlrpc/json", xmlrpc_request("account.getQuota", params))
-    assert reply.json()["quota"]["user_id"] == str(sim.state.member.user_id)
-
-
 @pytest.mark.parametrize(
     "body",
     [
@@ -156,9 +145,3 @@ def test_122_unparsable_xmlrpc_envelope(sim: Simulator, body: str) -> None:
     members = etree.fromstring(post(sim, "/api/xmlrpc", body).content).findall("fault/value/struct/member")
     assert {m.findtext("name"): m.findtext("value/int") for m in members}["faultCode"] == "122"
     assert post(sim, "/api/xmlrpc/json", body).json()["api"]["code"] == "122"
-
-
-def test_the_log_names_the_protocol(sim: Simulator) -> None:
-    post(sim, "/api/soap", soap_request("test.hello", {"api_key": DEMO_API_KEY}))
-    post(sim, "/api/xmlrpc/json", xmlrpc_request("test.hello", {"api_key": DEMO_API_KEY}))
-    assert [(c.protocol, c.format) for c in sim.log.calls("test.hello")] == [("soap", "soap"), ("xmlrpc", "json")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,13 +10,7 @@ import requests
 import ipernity_client
 from ipernity_client._runtime.signing import signature
 from ipernity_client.errors import ConnectionFailedError
-from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, Fault, ManualClock, Simulator
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(clock=ManualClock()) as simulator:
-        yield simulator
+from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, Fault, Simulator
 
 
 def hello(sim: Simulator, method: str = "test.hello", timeout: float = 10, **params: str) -> requests.Response:

@@ -6,7 +6,6 @@ speaks REST, SOAP or XML-RPC, and asks for JSON or XML.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,18 +14,7 @@ import ipernity_client
 from ipernity_client import errors
 from ipernity_client.testing import Fault, ManualClock, Simulator
 
-from .conftest import every_protocol
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def sim(clock: ManualClock) -> Iterator[Simulator]:
-    with Simulator(clock=clock) as simulator:
-        yield simulator
+from ..conftest import every_protocol
 
 
 def member(sim: Simulator, protocol: str, fmt: str, **options: Any) -> ipernity_client.Client:
@@ -45,7 +33,7 @@ def test_text_comes_back_unchanged(sim: Simulator, protocol: str, fmt: str) -> N
 
 @every_protocol
 def test_the_frob_flow_gives_a_token_that_checks(sim: Simulator, protocol: str, fmt: str) -> None:
-    common = {"protocol": protocol, "format": fmt, "endpoint": sim.endpoint, "retry": None}
+    common: dict[str, Any] = {"protocol": protocol, "format": fmt, "endpoint": sim.endpoint, "retry": None}
     with ipernity_client.Client(sim.api_key, sim.api_secret, **common) as app:
         frob = app.auth.get_frob()
         assert frob is not None and frob.frob
@@ -77,7 +65,7 @@ def test_errors_are_the_same_classes(sim: Simulator, protocol: str, fmt: str) ->
         with pytest.raises(errors.DocGetDocumentNotFoundError) as missing:
             client.doc.get(doc_id=999999999)
     assert missing.value.code == 1
-    common = {"protocol": protocol, "format": fmt, "endpoint": sim.endpoint, "retry": None}
+    common: dict[str, Any] = {"protocol": protocol, "format": fmt, "endpoint": sim.endpoint, "retry": None}
     with ipernity_client.Client(sim.api_key, "not-the-secret", **common) as forger:
         with pytest.raises(errors.SignatureInvalidError):
             forger.auth.get_frob()

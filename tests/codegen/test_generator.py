@@ -14,7 +14,7 @@ from codegen.writer import write
 from .golden.regen import HERE as GOLDEN
 from .golden.regen import golden_output
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -25,9 +25,9 @@ def test_golden_record(tmp_path: Path) -> None:
     golden_output(tmp_path)
     expected = tree(GOLDEN / "expected")
     produced = tree(tmp_path)
-    assert sorted(produced) == sorted(expected), "files differ; run `python -m tests.golden.regen` if intended"
+    assert sorted(produced) == sorted(expected), "files differ; run `python -m tests.codegen.golden.regen` if intended"
     for path, content in expected.items():
-        assert produced[path] == content, f"{path} differs; run `python -m tests.golden.regen` if intended"
+        assert produced[path] == content, f"{path} differs; run `python -m tests.codegen.golden.regen` if intended"
 
 
 def test_golden_package_imports_and_works(tmp_path: Path) -> None:

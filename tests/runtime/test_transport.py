@@ -8,13 +8,15 @@ cookies, hooks, mounted adapters, proxies from the environment.
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 import requests
 
 import ipernity_client
 
-from .conftest import Loopback, every_protocol
+from ..conftest import every_protocol
+from ..loopback import Answer, Loopback
 
 
 def _client(url: str, protocol: str, fmt: str, session: requests.Session) -> ipernity_client.Client:
@@ -39,6 +41,20 @@ def test_the_session_headers_auth_and_hooks_apply(loopback: Loopback, protocol: 
     assert request.headers["Accept-Encoding"] == "identity"  # http.client's own, not requests' gzip default
     assert request.headers["Authorization"] == "Basic " + base64.b64encode(b"proxyuser:pw").decode()
     assert seen == [200]
+
+
+@every_protocol
+def test_calls_share_the_clients_session_and_its_connection(loopback: Loopback, protocol: str, fmt: str) -> None:
+    session = requests.Session()
+    loopback.handler = lambda request: Answer("<echo>x</echo>")
+    client = _client(loopback.url, protocol, fmt, session)
+    for _ in range(5):
+        assert client.test.echo(echo="x") == "x"
+    adapter = session.get_adapter(loopback.url)
+    assert isinstance(adapter, requests.adapters.HTTPAdapter)
+    pools = adapter.poolmanager.pools
+    assert len(loopback.requests) == 5
+    assert [pools[key].num_connections for key in pools.keys()] == [1]
 
 
 @every_protocol
@@ -77,9 +93,9 @@ def test_a_mounted_adapter_carries_the_calls(loopback: Loopback, protocol: str, 
     class Counting(requests.adapters.HTTPAdapter):
         sent = 0
 
-        def send(self, request: requests.PreparedRequest, *args: object, **kwargs: object) -> requests.Response:
+        def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
             Counting.sent += 1
-            return super().send(request, *args, **kwargs)  # type: ignore[arg-type]
+            return super().send(request, *args, **kwargs)
 
     session = requests.Session()
     session.mount("http://", Counting())

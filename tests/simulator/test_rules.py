@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,12 +9,6 @@ import requests
 
 from ipernity_client._runtime.signing import signature
 from ipernity_client.testing import DEMO_API_KEY, DEMO_API_SECRET, ManualClock, RateLimit, Simulator
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(clock=ManualClock()) as simulator:
-        yield simulator
 
 
 def signed(method: str, params: dict[str, str], secret: str = DEMO_API_SECRET) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Regenerate the golden record: ``python -m tests.golden.regen`` from the repository root."""
+"""Regenerate the golden record: ``python -m tests.codegen.golden.regen`` from the repository root."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from codegen.outputs import outputs
 from codegen.writer import write
 
 HERE = Path(__file__).parent
-SCHEMA = HERE.parent.parent / "spec" / "schema"
+SCHEMA = HERE.parents[2] / "spec" / "schema"
 
 
 def golden_output(root: Path) -> None:

@@ -7,14 +7,12 @@ exception a served reply gives. Cases listed in expected_failures.yaml are stric
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 from xml.etree.ElementTree import canonicalize
 
 import jsonschema
@@ -25,11 +23,12 @@ from requests_toolbelt.multipart.decoder import MultipartDecoder
 import ipernity_client
 from ipernity_client import errors
 
-ROOT = Path(__file__).parent.parent
+from ..conftest import FORMATS, PROTOCOLS
+from ..loopback import Loopback, Recorded, Reply, scripted
+
+ROOT = Path(__file__).parents[2]
 CONFORMANCE = ROOT / "spec" / "conformance"
 SCHEMA = json.loads((ROOT / "spec" / "schema" / "conformance.schema.json").read_text(encoding="utf-8"))
-PROTOCOLS = ("rest", "soap", "xmlrpc")
-FORMATS = ("json", "xml")
 SOAP_OK = (
     '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>'
     '<x:ipernityResponse xmlns:x="urn:ipernity"/></s:Body></s:Envelope>'
@@ -65,66 +64,27 @@ def marks(case_id: str, protocol: str, fmt: str) -> list[pytest.MarkDecorator]:
     ]
 
 
-@dataclass
-class Sent:
-    method: str
-    path: str
-    query: str
-    headers: Message
-    body: bytes
-
-
-@dataclass
-class Wire:
-    """A loopback server: it records every request and answers with ``reply``."""
-
-    url: str = ""
-    reply: dict[str, Any] = field(default_factory=dict)
-    sent: list[Sent] = field(default_factory=list)
-
-
-def _handler(wire: Wire) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def _serve(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            parts = urlsplit(self.path)
-            wire.sent.append(Sent(self.command, parts.path, parts.query, self.headers, body))
-            reply = wire.reply
-            data = reply["body"].encode("utf-8")
-            self.send_response(reply.get("status", 200))
-            self.send_header(
-                "Content-Type", reply.get("content_type", "text/xml" if data[:1] == b"<" else "application/json")
-            )
-            self.send_header("Content-Length", str(reply.get("content_length", len(data))))
-            self.end_headers()
-            self.wfile.write(data)
-            if "content_length" in reply:
-                self.close_connection = True
-
-        do_GET = do_POST = _serve
-
-    return Handler
+def served(reply: dict[str, Any]) -> Reply:
+    """A case's reply as the loopback sends it: XML bodies as text/xml unless the case names a type."""
+    body = reply["body"]
+    default = "text/xml" if body.startswith("<") else "application/json"
+    return Reply(reply.get("status", 200), body, reply.get("content_type", default), reply.get("content_length"))
 
 
 @pytest.fixture(scope="module")
-def wire() -> Iterator[Wire]:
-    state = Wire()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_port}"
-    yield state
-    server.shutdown()
-    server.server_close()
+def wire() -> Iterator[Loopback]:
+    """One server for the module: each case sets the reply it serves to every request."""
+    with scripted() as server:
+        yield server
 
 
-def make_client(wire: Wire, protocol: str, fmt: str, **options: Any) -> ipernity_client.Client:
+def serve_always(wire: Loopback, reply: dict[str, Any]) -> None:
+    """Answer every request with the case's ``reply``, from a clean record."""
+    wire.requests.clear()
+    wire.handler = lambda request: served(reply)
+
+
+def make_client(wire: Loopback, protocol: str, fmt: str, **options: Any) -> ipernity_client.Client:
     secret = CREDENTIALS["api_secret"] if options.get("api_secret", True) else None
     token = CREDENTIALS["auth_token"] if options.get("auth_token", True) else None
     return ipernity_client.Client(
@@ -161,7 +121,7 @@ def request_cases() -> Iterator[Any]:
             yield pytest.param(case, protocol, id=f"{case['id']}-{protocol}", marks=marks(case["id"], protocol, fmt))
 
 
-def parts(sent: Sent) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+def parts(sent: Recorded) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """(fields, files) of a multipart body."""
     fields_found: dict[str, str] = {}
     files: dict[str, dict[str, str]] = {}
@@ -185,24 +145,24 @@ def c14n(document: str | bytes) -> str:
 
 
 @pytest.mark.parametrize(("case", "protocol"), list(request_cases()))
-def test_request(wire: Wire, tmp_path: Path, case: dict[str, Any], protocol: str) -> None:
+def test_request(wire: Loopback, tmp_path: Path, case: dict[str, Any], protocol: str) -> None:
     options = case.get("client", {})
     fmt = options.get("format", "json")
     expected = case["expect"][protocol]
-    wire.reply = pick(EMPTY_OK, "rest" if "multipart" in expected else protocol, fmt) or {}
-    wire.sent.clear()
+    empty = pick(EMPTY_OK, "rest" if "multipart" in expected else protocol, fmt)
+    assert empty is not None
+    serve_always(wire, empty)
     with make_client(wire, protocol, fmt, **options) as client:
         client.call(case["method"], **call_params(case["params"], tmp_path))
-    assert len(wire.sent) == 1
-    sent = wire.sent[0]
+    (sent,) = wire.requests
     assert (sent.method, sent.path) == (expected["http"], expected["path"])
     if "content_type" in expected:
-        assert sent.headers.get_content_type() == expected["content_type"]
+        assert sent.content_type == expected["content_type"]
     if "query" in expected:
-        assert sorted(parse_qsl(sent.query, keep_blank_values=True)) == sorted(expected["query"].items())
+        assert sorted(parse_qsl(sent.query_string, keep_blank_values=True)) == sorted(expected["query"].items())
         assert sent.body == b""
     else:
-        assert sent.query == ""
+        assert sent.query_string == ""
     if "form" in expected:
         assert sorted(parse_qsl(sent.body.decode("utf-8"), keep_blank_values=True)) == sorted(expected["form"].items())
     if "multipart" in expected:
@@ -273,10 +233,10 @@ def same(actual: Any, expected: Any, where: str = "result") -> None:
 
 
 @pytest.mark.parametrize(("case", "protocol", "fmt"), list(reply_cases()))
-def test_reply(wire: Wire, tmp_path: Path, case: dict[str, Any], protocol: str, fmt: str) -> None:
+def test_reply(wire: Loopback, tmp_path: Path, case: dict[str, Any], protocol: str, fmt: str) -> None:
     reply = pick(case["replies"], protocol, fmt)
     assert reply is not None, f"{case['id']} has no reply for {protocol}/{fmt}"
-    wire.reply = reply
+    serve_always(wire, reply)
     expect = case["expect"]
     with make_client(wire, protocol, fmt) as client:
         if "error" not in expect:

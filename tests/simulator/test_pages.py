@@ -19,9 +19,10 @@ from codegen.yamlfile import load
 from ipernity_client import errors
 from ipernity_client._simulator.state import Doc
 from ipernity_client.testing import Simulator
-from tests.conftest import every_protocol
 
-SPEC = Path(__file__).parent.parent / "spec"
+from ..conftest import every_protocol
+
+SPEC = Path(__file__).parents[2] / "spec"
 MANY = 250
 
 

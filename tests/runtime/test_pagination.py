@@ -1,133 +1,22 @@
-"""Pagination: the spec declares it wherever a reply pages, and the iterators walk every page.
+"""The page iterators, end to end over every protocol and format.
 
-The iterators are tested end to end over every protocol and format against a loopback server
-that pages a list of documents the way ipernity does (page, pages, total on the container).
+A loopback server pages a list of documents the way ipernity does (page, pages, total on the
+container); that the spec declares pagination wherever a reply pages is in
+tests/codegen/test_pagination_spec.py.
 """
 
 from __future__ import annotations
 
-import inspect
 import itertools
-import re
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 import ipernity_client
-from codegen.loader import load_spec
-from codegen.model import Method
-from codegen.problems import SpecError
 from ipernity_client import errors
-from ipernity_client.operations import OPERATIONS
 
-from .conftest import Answer, Loopback, Recorded, every_protocol
-
-SPEC = Path(__file__).parent.parent / "spec"
-SPEC_METHODS = load_spec(SPEC).methods
-PAGINATED = [m for m in SPEC_METHODS if m.pagination]
-
-
-# The spec ---------------------------------------------------------------------------------------
-
-
-def _takes_pages(method: Method) -> bool:
-    return {"page", "per_page"} <= {p.name for p in method.params}
-
-
-def _pages_in_examples(method: Method) -> bool:
-    """The documented reply says which page it is and how many items there are in all."""
-    return any(
-        all(re.search(rf"""\b{name}["']?\s*[=:]""", example.body) for name in ("page", "total"))
-        for example in method.examples
-    )
-
-
-@pytest.mark.parametrize("method", [m for m in SPEC_METHODS if _takes_pages(m)], ids=lambda m: m.name)
-def test_a_method_that_takes_and_returns_pages_declares_its_pagination(method: Method) -> None:
-    if not _pages_in_examples(method):
-        assert method.pagination is None
-        assert any("pagination" in decision.lower() for decision in method.decisions), (
-            f"{method.name} takes page and per_page but its documented reply has no page and total: "
-            "a decision must say why it is not paginated"
-        )
-        return
-    assert method.pagination is not None, f"{method.name}: its documented reply pages"
-    container = method.pagination.container_model(method.response)
-    assert container is not None and {"page", "pages", "total"} <= {a.name for a in container.attributes}
-
-
-@pytest.mark.parametrize("method", PAGINATED, ids=lambda m: m.name)
-def test_a_paginated_method_has_its_paging_parameters_fields_and_iterator(method: Method) -> None:
-    assert method.pagination is not None
-    params = {p.name: p for p in method.params}
-    per_page = params[method.pagination.per_page]
-    assert per_page.type == "int" and per_page.maximum is not None and per_page.maximum >= 1
-    assert params[method.pagination.page].type == "int"
-    item = method.pagination.item_element(method.response)
-    assert item is not None and item.repeated and item.model is not None
-    operation = OPERATIONS[method.name]
-    assert operation.paging is not None and operation.paging.items == item.field
-
-    namespace: object = ipernity_client.Client("key")
-    for part in method.namespace:
-        namespace = getattr(namespace, part)
-    iterator = getattr(namespace, method.iter_name)
-    signature = inspect.signature(iterator)
-    assert method.pagination.page not in signature.parameters
-    assert set(signature.parameters) == {p.py_name for p in method.params if p.name != method.pagination.page}
-    assert str(signature.return_annotation) == f"Iterator[models.{item.model.name}]"
-
-
-def test_the_nested_containers_are_paginated() -> None:
-    found = {m.name: m.pagination.container for m in PAGINATED if m.pagination and "." in m.pagination.container}
-    assert found == {
-        "album.docs.getList": "album.docs",
-        "folder.albums.getList": "folder.albums",
-        "group.docs.getList": "group.docs",
-    }
-
-
-@pytest.fixture
-def group_spec(tmp_path: Path) -> Path:
-    root = tmp_path / "spec"
-    (root / "methods").mkdir(parents=True)
-    shutil.copytree(SPEC / "schema", root / "schema")
-    for name in ("service.yaml", "errors.yaml", "shapes.yaml"):
-        shutil.copy(SPEC / name, root / name)
-    shutil.copy(SPEC / "methods" / "group.docs.getList.yaml", root / "methods" / "group.docs.getList.yaml")
-    return root
-
-
-def _problems(root: Path, change: Callable[[str], str]) -> list[str]:
-    target = root / "methods" / "group.docs.getList.yaml"
-    target.write_text(change(target.read_text()))
-    with pytest.raises(SpecError) as caught:
-        load_spec(root)
-    return [str(p) for p in caught.value.problems]
-
-
-@pytest.mark.parametrize(
-    ("change", "expected"),
-    [
-        (lambda s: s.replace("container: group.docs", "container: group.albums"), "<albums> is not a single element"),
-        (lambda s: s.replace("container: group.docs", "container: docs"), "<docs> is not a single element"),
-        (lambda s: s.replace("items: doc}", "items: photo}"), "must declare <photo> with list: true"),
-        (lambda s: s.replace("    maximum: 100\n", "", 1), "'per_page' needs a maximum"),
-        (lambda s: s.replace("container: group.docs", "container: group..docs"), "does not match"),
-    ],
-    ids=["missing-child", "not-top", "items", "no-maximum", "bad-path"],
-)
-def test_a_broken_pagination_is_reported_with_file_and_field(
-    group_spec: Path, change: Callable[[str], str], expected: str
-) -> None:
-    found = _problems(group_spec, change)
-    assert len(found) == 1 and expected in found[0], found
-    assert found[0].startswith("spec/methods/group.docs.getList.yaml:") and "pagination" in found[0]
-
-
-# The iterators ----------------------------------------------------------------------------------
+from ..conftest import every_protocol
+from ..loopback import Answer, Loopback, Recorded
 
 
 def pager(total: int, *, wrap: str = "", pages: Callable[[int], int] | None = None) -> Callable[[Recorded], Answer]:

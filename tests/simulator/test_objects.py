@@ -10,7 +10,7 @@ import ipernity_client
 from ipernity_client import errors
 from ipernity_client.testing import Fault, RateLimit, Simulator
 
-from .conftest import COMBINATIONS
+from ..conftest import COMBINATIONS
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 The loopback server encodes one canned Answer for the protocol and format each request came in
 on, so every test that calls a method runs on all six. Exact wire shapes are in
-spec/conformance/ (test_conformance.py), zeep and xmlrpc.client specifics in test_soap.py and
+spec/conformance/ (tests/conformance/), zeep and xmlrpc.client specifics in test_soap.py and
 test_xmlrpc.py; these tests cover what the client does with a call: signing, verbs, errors,
 parsing, retries and threads.
 """
@@ -10,8 +10,6 @@ parsing, retries and threads.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,7 +24,8 @@ from ipernity_client._runtime.signing import signature
 from ipernity_client._simulator.call import UploadedFile
 from ipernity_client.operations import OPERATIONS
 
-from .conftest import COMBINATIONS, FORMATS, PROTOCOLS, Answer, Loopback, Reply, every_protocol
+from ..conftest import COMBINATIONS, FORMATS, PROTOCOLS, every_protocol
+from ..loopback import Answer, Loopback, Reply
 
 KEY, SECRET, TOKEN = "6fa87ba500002712bd4eed6020f3bd72", "e9a599f0cf6ce193", "987654321-e5a5b9c3d5a77eab"
 ENVELOPED = [combination for combination in COMBINATIONS if combination.values[0] != "rest"]
@@ -314,6 +313,15 @@ def test_xml_entities_are_not_expanded(loopback: Loopback, tmp_path: Path) -> No
     assert client(loopback, fmt="xml").test.echo(echo="x") == ""
 
 
+@pytest.mark.parametrize(("protocol", "fmt"), ENVELOPED)
+def test_text_xml_cannot_carry_is_refused_before_sending(loopback: Loopback, protocol: str, fmt: str) -> None:
+    """SOAP and XML-RPC envelopes are XML whatever format the reply comes in."""
+    with pytest.raises(errors.ValidationError) as caught:
+        client(loopback, protocol, fmt).test.echo(echo="bell \x07 and nul \x00")
+    assert caught.value.problems == ["echo: '\\x07' cannot be sent in XML (SOAP, XML-RPC); use REST"]
+    assert loopback.requests == []
+
+
 @every_protocol
 def test_connection_failures_are_transport_errors(loopback: Loopback, protocol: str, fmt: str) -> None:
     """A dropped connection and a body shorter than its Content-Length; the message holds no credentials."""
@@ -330,31 +338,26 @@ def test_connection_failures_are_transport_errors(loopback: Loopback, protocol: 
 
 @every_protocol
 def test_reads_are_retried_and_writes_are_not(loopback: Loopback, protocol: str, fmt: str) -> None:
-    """A read survives a dropped connection, a gateway page and a retryable code; a write is sent once."""
-    loopback.replies = [Reply(drop=True), Reply(502, GATEWAY_PAGE, "text/html"), Answer(code=503, message="busy")]
-    loopback.ok("<echo>again</echo>")
-    caller = client(loopback, protocol, fmt, retry=ipernity_client.RetryPolicy(attempts=4, backoff=0.0))
+    """A read survives a dropped connection, a gateway page and the retryable codes; nothing else is sent twice.
+
+    Each failure that must not be retried is followed by a success a retry would get.
+    """
+    gateway = Reply(502, GATEWAY_PAGE, "text/html")
+    busy = [Answer(code=code, message="busy") for code in (503, 113, 500)]
+    loopback.replies = [Reply(drop=True), gateway, *busy, Answer("<echo>again</echo>")]
+    caller = client(loopback, protocol, fmt, retry=ipernity_client.RetryPolicy(attempts=6, backoff=0.0))
     assert caller.test.echo(echo="again") == "again"
-    loopback.error(503, "busy")
-    loopback.ok('<group group_id="1" added="1"/>')
+    loopback.replies = [Answer(code=105, message="bad signature"), Answer("<echo>again</echo>")]
+    with pytest.raises(errors.SignatureInvalidError):
+        caller.test.echo(echo="again")
+    loopback.replies = [Answer(code=503, message="busy"), Answer('<group group_id="1" added="1"/>')]
     with pytest.raises(errors.ServiceUnavailableError):
         caller.group.docs.add(group_id=1, doc_id=[1])
-    assert [sent.api_method for sent in loopback.requests] == ["test.echo"] * 4 + ["group.docs.add"]
-    assert all(sent.params == signed("test.echo", echo="again") for sent in loopback.requests[:4])
-
-
-def test_import_loads_only_what_a_rest_json_call_needs() -> None:
-    """zeep, the SOAP/XML-RPC codecs, lxml and the method error classes load on first use only."""
-    lazy = (
-        "zeep",
-        "lxml",
-        "ipernity_client._runtime.soap",
-        "ipernity_client._runtime.xmlrpc",
-        "ipernity_client._method_errors",
-    )
-    code = f"import sys, ipernity_client, ipernity_client.errors; print(sorted(m for m in sys.modules if m.startswith({lazy!r})))"
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert loaded.strip() == "[]"
+    loopback.replies = [gateway, Answer()]
+    with pytest.raises(errors.InvalidResponseError):
+        caller.doc.delete(doc_id=1)
+    assert [sent.api_method for sent in loopback.requests] == ["test.echo"] * 7 + ["group.docs.add", "doc.delete"]
+    assert all(sent.params == signed("test.echo", echo="again") for sent in loopback.requests[:7])
 
 
 @every_protocol

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import requests
 from lxml import etree
 
 from ipernity_client._api import API
 from ipernity_client._simulator.wire import php_serialize
-from ipernity_client.testing import DEMO_API_KEY, ManualClock, Simulator
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(clock=ManualClock()) as simulator:
-        yield simulator
+from ipernity_client.testing import DEMO_API_KEY, Simulator
 
 
 def get(sim: Simulator, method: str, fmt: str, /, **params: str) -> requests.Response:

@@ -1,0 +1,219 @@
+"""The spec loader: the real spec loads, and each kind of bad spec is reported with file, line and field."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codegen.loader import load_spec
+from codegen.problems import SpecError
+
+from .specs import SPEC, spec_copy
+
+METHODS = ("doc.get", "doc.getExif", "group.docs.add", "group.docs.getList", "test.echo")
+TYPES = "['string', 'int', 'bool', 'float', 'id', 'enum', 'list', 'file', 'timestamp']"
+
+# (id, file under spec/, (text, replacement), a problem the edit must bring). "{line}" in the
+# problem stands for the line where the replaced text starts. Each edit brings only that problem,
+# except those in FOLLOW_ON, which also break what depends on the edited field.
+BROKEN = [
+    (
+        "wrong-type",
+        "methods/doc.get.yaml",
+        ("type: id", "type: integr"),
+        f":{{line}}: parameters[0].type: 'integr' is not one of {TYPES}",
+    ),
+    ("bad-yaml", "methods/test.echo.yaml", ("http: get", "http: [get"), "invalid YAML"),
+    ("duplicate-key", "methods/test.echo.yaml", ("http: get\n", "http: get\nhttp: post\n"), "duplicate key 'http'"),
+    (
+        "unknown-category",
+        "errors.yaml",
+        ("category: quota, retryable: false", "category: quotas, retryable: false"),
+        ":{line}: errors[12].category: unknown category 'quotas'",
+    ),
+    (
+        "duplicated-parameter",
+        "methods/doc.get.yaml",
+        ("errors:", "  - name: doc_id\n    type: id\n    description: Again.\nerrors:"),
+        ":{line}: parameters[2].name: parameter 'doc_id' is already defined at parameters[0]",
+    ),
+    (
+        "method-code-in-the-common-range",
+        "methods/doc.get.yaml",
+        ("{code: 1,", "{code: 105,"),
+        ":{line}: errors[0].code: 105 is greater than the maximum of 99",
+    ),
+    (
+        "example-attribute-type",
+        "methods/doc.get.yaml",
+        ('|-\n      <doc doc_id="12345"', '|-\n      <doc doc_id="x"'),
+        ":{line}: examples[0].body: <doc> attribute doc_id='x' is not a int",
+    ),
+    (
+        "example-attribute-type-in-a-method-class",
+        "methods/group.docs.add.yaml",
+        ('skipped="2"', 'skipped="lots"'),
+        "examples[0].body: <group> attribute skipped='lots' is not a int",
+    ),
+    (
+        "example-attribute-undeclared",
+        "methods/group.docs.add.yaml",
+        ('skipped="2"', 'skipped="2" colour="red"'),
+        "examples[0].body: <group> has 'colour', which GroupDocsAdded does not declare",
+    ),
+    (
+        "example-attribute-undeclared-without-an-attribute-map",
+        "methods/doc.get.yaml",
+        ('<doc doc_id="', '<doc Make="X" doc_id="'),
+        "examples[0].body: <doc> has 'Make', which Doc does not declare",
+    ),
+    (
+        "example-not-xml",
+        "methods/test.echo.yaml",
+        ("<echo>yes, it worked</echo>", "<echo>yes"),
+        ":{line}: examples[0].body: the xml example does not parse",
+    ),
+    (
+        "parameter-named-like-a-client-option",
+        "methods/test.echo.yaml",
+        ("name: echo", "name: timeout"),
+        ":{line}: parameters[0].name: parameter 'timeout' clashes with a client option",
+    ),
+    (
+        "unknown-shape",
+        "methods/doc.get.yaml",
+        ("shape: Doc}", "shape: Document}"),
+        ":{line}: response.doc.shape: unknown shape 'Document'",
+    ),
+    (
+        "token-without-signature",
+        "methods/doc.get.yaml",
+        ("token: false", "token: true"),
+        ":{line}: auth.token: a method that needs a token must be signed too",
+    ),
+    (
+        "file-name-not-the-method",
+        "methods/test.echo.yaml",
+        ("name: test.echo", "name: test.echos"),
+        ":{line}: name: method 'test.echos' must be in a file named test.echos.yaml",
+    ),
+    (
+        "values-on-a-non-enum",
+        "methods/test.echo.yaml",
+        ("required: true", "required: true\n    values: [a, b]"),
+        "parameters[0].values: values are only allowed on an enum, not on a string",
+    ),
+    (
+        "attribute-map-reusing-a-field-name",
+        "methods/doc.getExif.yaml",
+        ("    attribute_map: tags\n", "    attribute_map: tags\n    attributes:\n      tags: str\n"),
+        ":1: class DocExif: the attribute map and attribute tags both become the field 'tags'",
+    ),
+    (
+        "attribute-map-on-a-shape-reference",
+        "methods/doc.get.yaml",
+        ("{shape: Doc}", "{shape: Doc, attribute_map: more}"),
+        ":{line}: response.doc: these fields cannot be used together: attribute_map, shape",
+    ),
+    (
+        "pagination-container-not-a-child",
+        "methods/group.docs.getList.yaml",
+        ("container: group.docs", "container: group.albums"),
+        ":{line}: pagination.container: <albums> is not a single element of <group>",
+    ),
+    (
+        "pagination-container-not-at-the-top",
+        "methods/group.docs.getList.yaml",
+        ("container: group.docs", "container: docs"),
+        ":{line}: pagination.container: <docs> is not a single element of the response",
+    ),
+    (
+        "pagination-container-bad-path",
+        "methods/group.docs.getList.yaml",
+        ("container: group.docs", "container: group..docs"),
+        ":{line}: pagination.container: 'group..docs' does not match",
+    ),
+    (
+        "pagination-items-not-a-list",
+        "methods/group.docs.getList.yaml",
+        ("items: doc}", "items: photo}"),
+        ":{line}: pagination.items: <group.docs> must declare <photo> with list: true",
+    ),
+    (
+        "pagination-per-page-without-maximum",
+        "methods/group.docs.getList.yaml",
+        ("    maximum: 100\n", ""),
+        "pagination: 'per_page' needs a maximum",
+    ),
+]
+FOLLOW_ON = {"duplicated-parameter", "unknown-shape"}
+
+
+def test_the_real_spec_loads() -> None:
+    spec = load_spec(SPEC)
+    assert len(spec.methods) == 102
+    assert {e.code for e in spec.errors} >= {100, 113, 120, 122, 135, 500, 501, 503}
+
+
+@pytest.fixture
+def small_spec(tmp_path: Path) -> Path:
+    """A copy of the spec with a few methods, to break in each test."""
+    return spec_copy(tmp_path, METHODS)
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        load_spec(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def edit(root: Path, path: str, text: str, replacement: str) -> int:
+    """Replace the first ``text`` of the file; gives the line where it started."""
+    target = root / path
+    content = target.read_text()
+    assert text in content, f"{path} no longer holds {text!r}: update the case"
+    target.write_text(content.replace(text, replacement, 1))
+    return content[: content.index(text)].count("\n") + 1
+
+
+@pytest.mark.parametrize(("case", "path", "change", "expected"), BROKEN, ids=[case[0] for case in BROKEN])
+def test_a_broken_spec_is_reported_with_file_line_and_field(
+    small_spec: Path, case: str, path: str, change: tuple[str, str], expected: str
+) -> None:
+    line = edit(small_spec, path, *change)
+    found = problems_of(small_spec)
+    assert all(problem.startswith(f"spec/{path}:") for problem in found), found
+    assert any(expected.format(line=line) in problem for problem in found), found
+    assert len(found) == 1 or case in FOLLOW_ON, found
+
+
+def test_every_problem_is_reported_at_once(small_spec: Path) -> None:
+    edit(small_spec, "methods/test.echo.yaml", "http: get", "http: sometimes")
+    edit(small_spec, "methods/doc.get.yaml", "summary:", "sumary:")
+    found = problems_of(small_spec)
+    assert any("test.echo.yaml" in p and "http" in p for p in found)
+    assert any("doc.get.yaml:1:" in p and "'summary' is required" in p for p in found)
+    assert any("doc.get.yaml" in p and "unknown field(s) ('sumary' was unexpected)" in p for p in found)
+
+
+def test_a_method_code_may_not_collide_with_a_common_code(small_spec: Path) -> None:
+    """Even with the schema's range for method codes widened, the loader refuses a common code."""
+    edit(small_spec, "schema/spec.schema.json", '"maximum": 99', '"maximum": 999')
+    edit(small_spec, "methods/doc.get.yaml", "{code: 1,", "{code: 105,")
+    assert any("errors[0].code: code 105 collides with a common error code" in p for p in problems_of(small_spec))
+
+
+def test_cli_reports_problems_without_a_traceback(small_spec: Path) -> None:
+    (small_spec / "methods" / "test.echo.yaml").write_text("name: [")
+    result = subprocess.run(
+        [sys.executable, "-m", "codegen", "validate", "--spec", str(small_spec)],
+        capture_output=True,
+        text=True,
+        cwd=SPEC.parent,
+    )
+    assert result.returncode == 2
+    assert "spec/methods/test.echo.yaml:" in result.stderr and "invalid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
