@@ -102,3 +102,10 @@ def test_a_parameter_named_method_reaches_the_server(sim: Simulator, protocol: s
         client.api.methods.get(method="doc.get")
     (call,) = sim.log.calls()
     assert (call.method, call.params["method"], call.code) == ("api.methods.get", "doc.get", 0)
+
+
+def test_the_engine_alone_serves_no_api() -> None:
+    from ipernity_client._simulator.server import SimulatorEngine
+
+    with pytest.raises(TypeError, match="names no API to serve; use ipernity_client.testing.Simulator"):
+        SimulatorEngine()

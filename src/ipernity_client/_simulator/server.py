@@ -188,8 +188,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class SimulatorEngine:
     """A local ipernity: REST, SOAP and XML-RPC on 127.0.0.1, with state, faults and a request log.
 
-    It serves the API of its ``api`` class attribute: the generated package binds it to its own
-    API as ``ipernity_client.testing.Simulator``. Use it as a context
+    It serves the API of its ``api`` class attribute and hands out clients of ``client_class``:
+    the generated package binds both as ``ipernity_client.testing.Simulator``. Use it as a context
     manager (or ``start``/``stop``); point a client at ``endpoint``. The demo app (``api_key``,
     ``api_secret``) and its member ``state.member`` exist from the start.
     """
@@ -207,6 +207,8 @@ class SimulatorEngine:
         rate_limit: RateLimit | None = None,
         seed: int = 0,
     ) -> None:
+        if not hasattr(type(self), "api"):
+            raise TypeError(f"{type(self).__name__} names no API to serve; use ipernity_client.testing.Simulator")
         self.state = State(clock, upload_seconds=upload_seconds)
         self.faults = FaultPlan(seed)
         self.log = RequestLog()
