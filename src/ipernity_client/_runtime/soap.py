@@ -23,10 +23,11 @@ import zeep
 from lxml import etree
 
 from .api import Api, SoapFacts
+from .envelope import EnvelopeCodec
 from .errors import InvalidResponseError
-from .http import HttpReply, HttpRequest
+from .http import HttpRequest
 from .operation import Operation
-from .replies import decode_json, decode_payload, decode_reply, looks_like_json, parse_xml, raise_fault, snippet
+from .replies import decode_payload, raise_fault, snippet
 from .validation import check_xml_text
 
 ENVELOPE_NAMESPACES = ("http://www.w3.org/2003/05/soap-envelope", "http://schemas.xmlsoap.org/soap/envelope/")
@@ -87,14 +88,13 @@ def _plain(element: etree._Element) -> bytes:
     return etree.tostring(copied, with_tail=False)
 
 
-class SoapCodec:
+class SoapCodec(EnvelopeCodec):
     """POST an ipernityRequest envelope to /api/soap (or /api/soap/json) and read the reply."""
 
     def __init__(self, api: Api, base_url: str, fmt: str) -> None:
         self.soap = api.service.soap
         self.wsdl_path = api.wsdl
-        self.url = base_url.rstrip("/") + (self.soap.json_path if fmt == "json" else self.soap.path)
-        self.format = fmt
+        super().__init__(base_url, self.soap.path, self.soap.json_path, fmt)
 
     def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
         check_xml_text(operation, wire)
@@ -112,13 +112,7 @@ class SoapCodec:
         body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
         return HttpRequest("POST", self.url, data=body, headers={"Content-Type": CONTENT_TYPE})
 
-    def decode(self, operation: Operation, reply: HttpReply) -> dict[str, Any]:
-        return decode_reply(self._read, reply, operation.name)
-
-    def _read(self, body: bytes, status: int, method: str) -> dict[str, Any]:
-        if looks_like_json(body):
-            return decode_json(body, status, method)
-        root = parse_xml(body, status, method)
+    def read_envelope(self, root: etree._Element, body: bytes, status: int, method: str) -> dict[str, Any]:
         if _local(root) != "Envelope" or etree.QName(root).namespace not in ENVELOPE_NAMESPACES:
             raise InvalidResponseError(
                 f"the reply is <{_local(root)}>, not a SOAP envelope",

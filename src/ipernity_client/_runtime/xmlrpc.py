@@ -14,16 +14,13 @@ from typing import Any, NoReturn
 from lxml import etree
 
 from .api import Api
+from .envelope import EnvelopeCodec
 from .errors import InvalidResponseError
-from .http import HttpReply, HttpRequest
+from .http import HttpRequest
 from .operation import Operation
 from .replies import (
     check_status,
-    decode_json,
     decode_payload,
-    decode_reply,
-    looks_like_json,
-    parse_xml,
     raise_fault,
     snippet,
 )
@@ -60,13 +57,11 @@ def _fault(fault: etree._Element, body: bytes, method: str, status: int) -> NoRe
     raise_fault(str(members.get("faultCode") or ""), str(members.get("faultString") or ""), status)
 
 
-class XmlRpcCodec:
+class XmlRpcCodec(EnvelopeCodec):
     """POST a methodCall to /api/xmlrpc (or /api/xmlrpc/json) and read the methodResponse."""
 
     def __init__(self, api: Api, base_url: str, fmt: str) -> None:
-        facts = api.service.xmlrpc
-        self.url = base_url.rstrip("/") + (facts.json_path if fmt == "json" else facts.path)
-        self.format = fmt
+        super().__init__(base_url, api.service.xmlrpc.path, api.service.xmlrpc.json_path, fmt)
 
     def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
         check_xml_text(operation, wire)
@@ -74,13 +69,7 @@ class XmlRpcCodec:
         payload = xmlrpc.client.dumps((members,), methodname=operation.name, encoding="utf-8")
         return HttpRequest("POST", self.url, data=payload.encode("utf-8"), headers={"Content-Type": CONTENT_TYPE})
 
-    def decode(self, operation: Operation, reply: HttpReply) -> dict[str, Any]:
-        return decode_reply(self._read, reply, operation.name)
-
-    def _read(self, body: bytes, status: int, method: str) -> dict[str, Any]:
-        if looks_like_json(body):
-            return decode_json(body, status, method)
-        root = parse_xml(body, status, method)
+    def read_envelope(self, root: etree._Element, body: bytes, status: int, method: str) -> dict[str, Any]:
         if root.tag != "methodResponse":
             raise InvalidResponseError(
                 f"the reply is <{root.tag}>, not an XML-RPC methodResponse",
