@@ -187,7 +187,7 @@ class Answer:
             return Reply(200, wire.rest_ok(repeated, self.body, fmt), wire.CONTENT_TYPES[fmt])
         if enveloped == "soap":
             actor = f"http://{request.headers.get('Host', '')}/api/soap/"
-            fault = wire.soap_fault(API, self.code, self.message, actor)
+            fault = wire.soap_fault(API.service, self.code, self.message, actor)
             return Reply(SOAP_FAULT_STATUS, fault, wire.CONTENT_TYPES["soap"])
         if enveloped == "xmlrpc":
             return Reply(200, wire.xmlrpc_fault(self.code, self.message), wire.CONTENT_TYPES["xmlrpc"])

@@ -24,7 +24,7 @@ from .pages import walk
 from .rest import RestCodec
 from .retry import RetryPolicy
 from .signing import signature
-from .validation import prepare
+from .validation import did_you_mean, prepare
 
 T = TypeVar("T")
 
@@ -57,13 +57,6 @@ def _parser(path: str) -> Callable[[dict[str, Any]], Any]:
     module, _, name = path.partition(":")
     parser: Callable[[dict[str, Any]], Any] = getattr(importlib.import_module(module), name)
     return parser
-
-
-def _unknown_method(method: str, operations: Mapping[str, Operation]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(method, list(operations), n=1)
-    return f"unknown method {method!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
 class BaseClient:
@@ -129,11 +122,17 @@ class BaseClient:
         if self._own_session:
             self.session.close()
 
+    def _operation(self, method: str) -> Operation:
+        """The descriptor of ``method``, or a ValidationError naming the closest known method."""
+        operations = self._api.operations
+        operation = operations.get(method)
+        if operation is None:
+            raise ValidationError(method, [f"unknown method {method!r}{did_you_mean(method, operations)}"])
+        return operation
+
     def call(self, method: str, /, **params: Any) -> Any:
         """Call ``method`` by its API name, e.g. ``call("doc.get", doc_id=1)``; same model as the typed method."""
-        operation = self._api.operations.get(method)
-        if operation is None:
-            raise ValidationError(method, [_unknown_method(method, self._api.operations)])
+        operation = self._operation(method)
         return self._invoke(operation, params, _parser(operation.result))
 
     def pages(self, method: str, /, **params: Any) -> Iterator[Any]:
@@ -213,9 +212,7 @@ class BaseClient:
 
     def signed_url(self, method: str, **params: Any) -> str:
         """A signed GET URL for ``method``, e.g. to fetch a reply outside this client."""
-        operation = self._api.operations.get(method)
-        if operation is None:
-            raise ValidationError(method, [_unknown_method(method, self._api.operations)])
+        operation = self._operation(method)
         if operation.post:
             raise ValidationError(method, [f"{method} must be sent with HTTP POST; it has no GET URL"])
         wire, _ = prepare(

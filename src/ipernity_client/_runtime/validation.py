@@ -7,7 +7,7 @@ encoded once here; the signer and the three codecs all use the same strings.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -93,6 +93,14 @@ def _list(param: Param, value: Any) -> tuple[str | None, list[str]]:
     return ",".join(encoded), problems
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` naming the closest of ``known``, or nothing when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def prepare(
     operation: Operation,
     values: Mapping[str, Any],
@@ -112,12 +120,8 @@ def prepare(
         param = by_name.get(name)
         if param is None:
             if validate:
-                import difflib
-
-                close = difflib.get_close_matches(name, list(by_name), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
                 known = ", ".join(by_name) or "none"
-                problems.append(f"unknown parameter {name!r}{hint}; known: {known}")
+                problems.append(f"unknown parameter {name!r}{did_you_mean(name, by_name)}; known: {known}")
                 continue
             wire[name] = value if isinstance(value, str) else str(value)
             continue

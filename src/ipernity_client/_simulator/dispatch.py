@@ -147,7 +147,7 @@ class Dispatcher:
             message = self.api.errors.message(failure.code, failure.method or call.method)
         if call.format == "soap":
             actor = f"{self.endpoint}{self.api.service.soap.path}/"
-            body = wire.soap_fault(self.api, failure.code, message, actor)
+            body = wire.soap_fault(self.api.service, failure.code, message, actor)
             return Reply(SOAP_FAULT_STATUS, wire.CONTENT_TYPES["soap"], body)
         if call.format == "xmlrpc":
             return Reply(200, wire.CONTENT_TYPES["xmlrpc"], wire.xmlrpc_fault(failure.code, message))

@@ -89,10 +89,10 @@ class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], dispatcher: Dispatcher) -> None:
+    def __init__(self, address: tuple[str, int], dispatcher: Dispatcher, routes: Routes) -> None:
         super().__init__(address, _RequestHandler)
         self.dispatcher = dispatcher
-        self.routes = Routes(dispatcher.api.service)
+        self.routes = routes
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hung up (after a timeout, say) is normal here; anything else is reported."""
@@ -214,6 +214,7 @@ class SimulatorEngine:
         self.log = RequestLog()
         self.limiter = RateLimiter(rate_limit, self.state.clock)
         self.dispatcher = Dispatcher(self.api, self.state, self.faults, self.limiter, self.log)
+        self.routes = Routes(self.api.service)
         self._address = (host, port)
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -231,7 +232,7 @@ class SimulatorEngine:
     def start(self: S) -> S:
         """Listen (on a free port unless one was given) and serve in a background thread."""
         if self._server is None:
-            self._server = _HttpServer(self._address, self.dispatcher)
+            self._server = _HttpServer(self._address, self.dispatcher, self.routes)
             self.dispatcher.endpoint = self.endpoint
             self._thread = threading.Thread(
                 target=self._server.serve_forever, args=(POLL_SECONDS,), name="ipernity-simulator", daemon=True
@@ -294,7 +295,7 @@ class SimulatorEngine:
     @property
     def authorize_path(self) -> str:
         """Where the stand-in authorize page answers: GET a signed ``authorization_url`` link here."""
-        return urlsplit(self.api.service.authorize_url).path
+        return self.routes.authorize
 
     def client(self, *, perms: Mapping[str, str] | None = None, user: User | None = None, **options: Any) -> BaseClient:
         """A client of the demo app on this simulator; with ``perms``, also a token."""

@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from .._runtime import xmltree
-from .._runtime.api import Api, SoapFacts
+from .._runtime.api import ServiceFacts, SoapFacts
 
 SOAP_ENVELOPE = "http://www.w3.org/2003/05/soap-envelope"
 SOAP_ENVELOPES = (SOAP_ENVELOPE, "http://schemas.xmlsoap.org/soap/envelope/")
@@ -118,14 +118,14 @@ def soap_ok(soap: SoapFacts, body: str) -> bytes:
     return _envelope(response)
 
 
-def soap_fault(api: Api, code: int, message: str, actor: str) -> bytes:
+def soap_fault(service: ServiceFacts, code: int, message: str, actor: str) -> bytes:
     """A SOAP 1.1 style fault inside a SOAP 1.2 envelope, as the output-formats page shows it."""
     fault = etree.Element(f"{{{SOAP_ENVELOPE}}}Fault")
     for tag, text in (
-        ("faultcode", f"{api.service.soap.fault_prefix}{code}"),
+        ("faultcode", f"{service.soap.fault_prefix}{code}"),
         ("faultstring", message),
         ("faultactor", actor),
-        ("details", f"See {api.service.docs_url} for more details"),
+        ("details", f"See {service.docs_url} for more details"),
     ):
         etree.SubElement(fault, tag).text = text
     return _envelope(fault)
