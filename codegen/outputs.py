@@ -16,6 +16,9 @@ PACKAGE = "src/ipernity_client"
 DOCS = "generated/docs"
 # Inside the package, what is written by hand and never touched by the generator.
 HAND_WRITTEN = (f"{PACKAGE}/_runtime/", f"{PACKAGE}/_simulator/")
+# Hand-written runtime modules users import by a public name: name → summary line. Each must
+# exist as ``_runtime/<name>.py`` with an ``__all__``; the generator writes the public module.
+PUBLIC_RUNTIME_MODULES: dict[str, str] = {}
 
 
 def _model_imports(models: list[ModelClass], methods: list[Method], module: str) -> list[str]:
@@ -81,6 +84,8 @@ def _package(env: jinja2.Environment, spec: Spec) -> dict[str, str]:
         "pytest_plugin.py": render("pytest_plugin.py.jinja").render(),
         "ipernity.wsdl": render("ipernity.wsdl.jinja").render(spec=spec),
     }
+    for name, summary in PUBLIC_RUNTIME_MODULES.items():
+        files[f"{name}.py"] = render("public_module.py.jinja").render(name=name, summary=summary)
     for module, models in spec.models.items():
         files[f"models/{module}.py"] = _models_module(env, spec, module, models)
     for namespace in spec.namespaces:
