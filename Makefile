@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup generate check lint test demo bench dist clean
+.PHONY: all setup generate check lint test demo bench dist clean docs docs-check
 
 all: generate demo
 
@@ -23,12 +23,21 @@ check: setup
 	$(PY) -m codegen check
 
 lint: setup
-	$(VENV)/bin/ruff format --check codegen src tests bench
-	$(VENV)/bin/ruff check codegen src tests bench
-	$(VENV)/bin/mypy codegen src tests bench
+	$(VENV)/bin/ruff format --check codegen src tests bench docs/hooks
+	$(VENV)/bin/ruff check codegen src tests bench docs/hooks
+	$(VENV)/bin/mypy codegen src tests bench docs/hooks
 
 test: setup check lint
 	$(PY) -m pytest -n 2 -q
+
+# The documentation site in site/ (not checked in), built strict: a broken link or anchor fails.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet --site-dir site
+
+# The built site in headless Chromium: every page, search, tables; screenshots in site-check/.
+# Fails (instead of skipping) when no Chromium is found: `apt-get install chromium`.
+docs-check: docs
+	IPERNITY_DOCS_CHECK=required IPERNITY_SITE=site $(PY) -m pytest -q -p no:cacheprovider tests/docs/test_browser.py
 
 demo: setup
 	$(PY) -m ipernity_client.testing.demo
@@ -43,4 +52,4 @@ dist: setup
 	$(PY) -m build --outdir dist .
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache dist build
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache dist build site site-check

@@ -145,6 +145,8 @@ def main() -> None:
         print("== protocols")
         subprocess.run([sys.executable, str(protocols)], check=True)
 
+    subprocess.run([sys.executable, str(Path(__file__).parent / "uploads.py")], check=True)
+
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,13 @@ import textwrap
 from .model import Method, ModelClass
 
 WIDTH = 100
+# The keyword arguments every upload method adds to its parameters (see Method.uploads).
+UPLOAD_ARGS = {
+    "progress": "Called as (bytes_sent, total) while the body streams: at the start, at least every MiB, "
+    "and at the end.",
+    "check_quota": "Check the file against account.getQuota (read once per client) and, for a replacement, "
+    "the document's media type before sending anything; a ValidationError if it would be refused.",
+}
 
 
 def docline(text: str) -> str:
@@ -48,6 +55,8 @@ def method_doc(method: Method) -> list[str]:
         for param in method.params:
             extra = f" ({param.constraints})" if param.constraints else ""
             lines += _entry(param.py_name, f"{param.description}{extra}")
+    if method.uploads:
+        lines += _entry("progress", UPLOAD_ARGS["progress"]) + _entry("check_quota", UPLOAD_ARGS["check_quota"])
     returns = method.response.elements[0].description if method.response.kind == "single" else ""
     lines += ["", "Returns:"]
     lines += _wrap(f"    {method.response.annotation}" + (f": {returns}" if returns else ""), WIDTH - 4, " " * 8)

@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from .docpages import code, escape, fence, url
 from .docstrings import docline, iter_doc, method_doc, model_doc
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,7 +29,8 @@ def pytuple(values: Any) -> str:
 
 
 def mdcell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Spec text for a Markdown table cell: escaped, on one line, ``|`` as an entity."""
+    return escape(text).replace("|", "&#124;")
 
 
 def model_ref(annotation: str) -> str:
@@ -51,6 +53,10 @@ def environment() -> jinja2.Environment:
         pytuple=pytuple,
         docline=docline,
         mdcell=mdcell,
+        mdtext=escape,
+        mdcode=code,
+        fence=fence,
+        url=url,
         model_ref=model_ref,
         tuple=tuple,
         rstrip=str.rstrip,

@@ -31,7 +31,7 @@ from .model import (
     Service,
     Spec,
 )
-from .naming import camel, label_class
+from .naming import camel
 from .problems import Problem, SpecError
 from .yamlfile import SourceFile, YamlFileError, load
 
@@ -58,6 +58,13 @@ class Loader:
         self.shape_file: SourceFile | None = None
         self.building: set[str] = set()
         self.validators: dict[str, jsonschema.Draft202012Validator] = {}
+        # Per file, the parts (paths) that failed the schema; () is the whole file.
+        self.failed: dict[str, set[tuple[str | int, ...]]] = {}
+        # The shapes that failed the schema are left out silently: their problems are reported.
+        self.shapes_failed = False
+        self.failed_shapes: set[str] = set()
+        # Set while a method is built when it uses a shape that failed: its examples are not checked.
+        self.incomplete = False
         schema_file = root / SCHEMA_PATH
         try:
             self.schema = json.loads(schema_file.read_text(encoding="utf-8"))
@@ -76,6 +83,7 @@ class Loader:
         self.problems.append(Problem(source.path, source.line(where), _field_path(where), message))
 
     def _read(self, path: Path, kind: str) -> SourceFile | None:
+        """The parsed file, or None when it does not parse; its parts that fail the schema go to ``failed``."""
         display = self._display(path)
         try:
             source = load(path, display)
@@ -85,52 +93,75 @@ class Loader:
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(Problem(display, 0, "", f"cannot read: {exc}"))
             return None
+        self.problems.extend(Problem(display, line, "", message) for line, message in source.problems)
         validator = self._validator(kind)
         errors = sorted(validator.iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path)))
+        failed: set[tuple[str | int, ...]] = set()
         for error in errors:
             self.problem(source, tuple(error.absolute_path), _schema_message(error))
+            failed |= _failed_parts(kind, error)
         self.files.append(source)
-        return source if not errors else None
+        self.failed[display] = failed
+        return None if () in failed else source
+
+    def failed_parts(self, source: SourceFile) -> set[str]:
+        """The top-level fields of ``source`` that failed the schema: checks on them are left out."""
+        return {str(part[0]) for part in self.failed.get(source.path, set()) if part}
 
     def load(self) -> Spec:
+        """The whole spec; schema problems and the checks of every part that passed are reported together."""
         service = self._read(self.root / "service.yaml", "service")
         errors_file = self._read(self.root / "errors.yaml", "errors")
-        shapes_file = self._read(self.root / "shapes.yaml", "shapes") if (self.root / "shapes.yaml").exists() else None
+        shapes_path = self.root / "shapes.yaml"
+        shapes_file = self._read(shapes_path, "shapes") if shapes_path.exists() else None
         method_paths = sorted((self.root / "methods").glob("*.yaml"))
         if not method_paths:
             self.problems.append(Problem("spec/methods", 0, "", "no method files"))
         method_files = [self._read(path, "method") for path in method_paths]
-        if self.problems:
+        if service is None or self.failed_parts(service):
             raise SpecError(self.problems)
-        assert service is not None and errors_file is not None
-        categories, common = self._errors(errors_file)
+        categories, common = self._errors(errors_file) if errors_file is not None else ([], [])
         if shapes_file is not None:
             self.shape_file = shapes_file
-            self.shape_data = shapes_file.data["shapes"]
+            self.shape_data = _passed(shapes_file.data.get("shapes"), self.failed_parts(shapes_file), shapes_file, self)
             for name in self.shape_data:
                 self._shape(shapes_file, ("shapes", name), name)
-        methods = [self._method(source) for source in method_files if source is not None]
+        elif shapes_path.exists():
+            self.shapes_failed = True
+        pairs: list[tuple[Method, SourceFile]] = []
+        for source in method_files:
+            if source is None or "name" in self.failed_parts(source):
+                continue
+            self.incomplete = False
+            method = self._method(_placeholders(source, self.failed_parts(source)))
+            if self.incomplete:
+                self.failed[source.path].add(("response",))
+            pairs.append((method, source))
+        methods = [method for method, _ in pairs]
         spec = Spec(
             service=_service(service.data),
             categories=categories,
             errors=common,
-            shapes={name: self.models[name] for name in (shapes_file.data["shapes"] if shapes_file else {})},
+            shapes={name: self.models[name] for name in self.shape_data if name in self.models},
             methods=methods,
             models=self._modules(methods),
             namespaces=_namespaces(methods),
         )
-        checks.run(self, spec, {m.name: f for m, f in zip(methods, [f for f in method_files if f], strict=True)})
+        checks.run(self, spec, {method.name: source for method, source in pairs})
         if self.problems:
             raise SpecError(self.problems)
         return spec
 
     def _errors(self, source: SourceFile) -> tuple[list[Category], list[CommonError]]:
         data = source.data
+        failed = self.failed_parts(source)
+        if "categories" in failed:
+            return [], []
         categories = {
             key: Category(key, value["class"], value["description"]) for key, value in data["categories"].items()
         }
         common: list[CommonError] = []
-        for index, entry in enumerate(data["errors"]):
+        for index, entry in enumerate([] if "errors" in failed else data["errors"]):
             category = categories.get(entry["category"])
             if category is None:
                 self.problem(
@@ -159,8 +190,12 @@ class Loader:
             attribute_map=data.get("attribute_map"),
         )
         for attr, spec in (data.get("attributes") or {}).items():
-            kind, description = (spec, "") if isinstance(spec, str) else (spec["type"], spec.get("description", ""))
-            model.attributes.append(Attribute(attr, kind, description))
+            if isinstance(spec, str):
+                model.attributes.append(Attribute(attr, spec))
+            else:
+                model.attributes.append(
+                    Attribute(attr, spec["type"], spec.get("description", ""), bool(spec.get("required")))
+                )
         for tag, child in (data.get("children") or {}).items():
             model.children.append(self._element(source, (*where, "children", tag), tag, child, name, module))
         existing = self.models.get(name)
@@ -180,7 +215,12 @@ class Loader:
     def _element(
         self, source: SourceFile, where: tuple[str | int, ...], tag: str, data: dict[str, Any], parent: str, module: str
     ) -> Element:
-        element = Element(tag=tag, repeated=bool(data.get("list")), description=data.get("description", ""))
+        element = Element(
+            tag=tag,
+            repeated=bool(data.get("list")),
+            description=data.get("description", ""),
+            required=bool(data.get("required")),
+        )
         if "shape" in data:
             element.model = self._shape(source, (*where, "shape"), data["shape"])
         elif "type" in data:
@@ -193,6 +233,9 @@ class Loader:
 
     def _shape(self, source: SourceFile, where: tuple[str | int, ...], name: str) -> ModelClass:
         model = self.models.get(name)
+        if model is None and (self.shapes_failed or name in self.failed_shapes):
+            self.incomplete = True
+            return ModelClass(name, "shapes", "")
         if model is None and name in self.shape_data and self.shape_file is not None:
             if name in self.building:
                 self.problem(source, where, f"shape {name} contains itself")
@@ -201,6 +244,7 @@ class Loader:
             model = self._model(self.shape_file, ("shapes", name), self.shape_data[name], name, "shapes")
             self.building.discard(name)
         if model is None or model.module != "shapes":
+            self.incomplete = True
             self.problem(source, where, f"unknown shape {name!r}; define it in spec/shapes.yaml")
             return ModelClass(name, "shapes", "")
         return model
@@ -237,9 +281,8 @@ class Loader:
                     code=e["code"],
                     label=e["label"],
                     message=e["message"],
-                    class_name=camel(name)
-                    + (e.get("name") or (label_class(e["label"]) if e["label"] else f"Error{e['code']}"))
-                    + "Error",
+                    name=e["name"],
+                    class_name=camel(name) + e["name"] + "Error",
                     truncated=bool(e.get("truncated")),
                 )
                 for e in data["errors"]
@@ -341,6 +384,66 @@ def _namespaces(methods: list[Method]) -> list[Namespace]:
                     roots[prefix[:-1]].children.append(roots[prefix])
         roots[path].methods.append(method)
     return [ns for key, ns in sorted(roots.items()) if len(key) == 1]
+
+
+def _failed_parts(kind: str, error: jsonschema.ValidationError) -> set[tuple[str | int, ...]]:
+    """The part of a file a schema error spoils: a top-level field (for shapes, one shape), or the whole file."""
+    path = tuple(error.absolute_path)
+    if not path:
+        if error.validator == "additionalProperties":
+            return set()
+        if error.validator == "required" and isinstance(error.instance, dict):
+            required: list[str] = error.validator_value  # type: ignore[assignment]
+            return {(key,) for key in required if key not in error.instance}
+        return {()}
+    return {path[:2] if kind == "shapes" and path[0] == "shapes" and len(path) > 1 else path[:1]}
+
+
+# What a method's failed part becomes, so that the checks of the other parts can run.
+PLACEHOLDERS: dict[str, Any] = {
+    "summary": "",
+    "description": "",
+    "doc_url": "",
+    "source": "inferred",
+    "unverified": "",
+    "http": "post",
+    "safety": False,
+    "auth": {"sign": True, "token": False, "permissions": {}},
+    "parameters": [],
+    "errors": [],
+    "errors_known": True,
+    "response": {},
+    "examples": [],
+    "notes": [],
+    "decisions": [],
+    "changelog": [],
+}
+
+
+def _placeholders(source: SourceFile, failed: set[str]) -> SourceFile:
+    """``source`` with each failed part replaced by its placeholder; the file itself is left alone."""
+    if not failed:
+        return source
+    data = dict(source.data)
+    for part in failed:
+        if part == "pagination":
+            data.pop(part, None)
+        elif part in PLACEHOLDERS:
+            data[part] = PLACEHOLDERS[part]
+    return SourceFile(source.path, data, source.lines, source.blocks)
+
+
+def _passed(shapes: Any, failed: set[str], source: SourceFile, loader: Loader) -> dict[str, Any]:
+    """The shapes that passed the schema; the names of the others are remembered."""
+    if "shapes" in failed and not isinstance(shapes, dict):
+        loader.shapes_failed = True
+        return {}
+    spoiled = {str(part[1]) for part in loader.failed.get(source.path, set()) if len(part) > 1}
+    loader.failed_shapes = spoiled
+    if ("shapes",) in loader.failed.get(source.path, set()):
+        loader.shapes_failed = True
+        return {}
+    return {name: data for name, data in shapes.items() if name not in spoiled}
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:

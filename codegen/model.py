@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .naming import camel, constant, py_identifier, snake
+from .naming import camel, constant, param_identifier, py_identifier, snake
 
 SCALAR_ANNOTATIONS = {"str": "str", "int": "int", "timestamp": "int", "float": "float", "bool": "bool"}
 SCALAR_CONVERTERS = {"str": "to_str", "int": "to_int", "timestamp": "to_int", "float": "to_float", "bool": "to_bool"}
@@ -37,6 +37,7 @@ class Attribute:
     name: str
     kind: str
     description: str = ""
+    required: bool = False
 
     @property
     def field(self) -> str:
@@ -44,11 +45,18 @@ class Attribute:
 
     @property
     def annotation(self) -> str:
-        return f"{SCALAR_ANNOTATIONS[self.kind]} | None"
+        scalar = SCALAR_ANNOTATIONS[self.kind]
+        return scalar if self.required else f"{scalar} | None"
+
+    @property
+    def default(self) -> str:
+        """A required field has no default: the dataclass is keyword-only, so order does not matter."""
+        return "" if self.required else " = None"
 
     @property
     def decode(self) -> str:
-        return take_call("data", self.name, self.kind, "extra")
+        taken = take_call("data", self.name, self.kind, "extra")
+        return f'present({taken}, "{self.name}")' if self.required else taken
 
 
 @dataclass
@@ -60,6 +68,7 @@ class Element:
     description: str = ""
     scalar: str | None = None
     model: ModelClass | None = None
+    required: bool = False
 
     @property
     def field(self) -> str:
@@ -75,11 +84,13 @@ class Element:
     def annotation(self) -> str:
         if self.repeated:
             return f"list[{self.item_annotation}]"
-        return f"{self.item_annotation} | None"
+        return self.item_annotation if self.required else f"{self.item_annotation} | None"
 
     @property
     def default(self) -> str:
-        return "field(default_factory=list)" if self.repeated else "None"
+        if self.repeated:
+            return " = field(default_factory=list)"
+        return "" if self.required else " = None"
 
     @property
     def parser(self) -> str:
@@ -88,6 +99,8 @@ class Element:
     def decode_from(self, source: str, extra: str) -> str:
         if self.repeated:
             return f'many({source}, "{self.tag}", {self.parser})'
+        if self.required:
+            return f'required({source}, "{self.tag}", {self.parser})'
         if self.model is not None:
             return f'one({source}, "{self.tag}", {self.parser})'
         return take_call(source, self.tag, self.scalar or "str", extra)
@@ -146,12 +159,22 @@ class Response:
 
     @property
     def annotation(self) -> str:
+        """A reply always holds its element: one that does not is invalid, so there is no ``| None``."""
         if self.kind == "none":
             return "None"
         if self.kind == "multi":
             assert self.result is not None
             return self.result.name
-        return self.elements[0].annotation
+        element = self.elements[0]
+        return element.annotation if element.repeated else element.item_annotation
+
+    @property
+    def decode(self) -> str:
+        """The expression building a single-element result from the reply's ``elements``."""
+        element = self.elements[0]
+        if element.repeated:
+            return element.decode_from("elements", "{}")
+        return f'required(elements, "{element.tag}", {element.parser})'
 
 
 @dataclass
@@ -179,7 +202,7 @@ class Param:
 
     @property
     def py_name(self) -> str:
-        return py_identifier(self.name)
+        return param_identifier(self.name)
 
     def _scalar_annotation(self, kind: str) -> str:
         if kind == "enum":
@@ -224,16 +247,35 @@ class Param:
             parts.append("not signed")
         return "; ".join(parts)
 
+    @property
+    def help_text(self) -> str:
+        """The description plus what the operation table lacks (each value's meaning, the default), for help."""
+        parts = [self.description.strip()]
+        described = [f"{v.value} {v.description}" for v in self.values if v.description]
+        if described:
+            parts.append("Values: " + ", ".join(described) + ".")
+        if self.default is not None:
+            parts.append(f"Default: {self.wire_default}.")
+        return " ".join(part for part in parts if part)
+
 
 @dataclass
 class MethodError:
     """A method's own error code (1–99), meaning something only for that method."""
 
     code: int
+    name: str
     label: str | None
     message: str | None
     class_name: str
     truncated: bool = False
+
+    @property
+    def meaning(self) -> str:
+        """What two methods' errors share when they mean the same: the message, else the label."""
+        if self.message:
+            return f"message {self.message!r}"
+        return "label " + repr(" ".join((self.label or "").lower().split()))
 
 
 @dataclass
@@ -351,6 +393,11 @@ class Method:
         return camel(self.name) + "Error"
 
     @property
+    def uploads(self) -> bool:
+        """Whether it sends a file: it then takes ``progress`` and ``check_quota`` (the uploads mixin)."""
+        return any(p.type == "file" for p in self.params)
+
+    @property
     def python_path(self) -> str:
         return "client." + ".".join(self.namespace) + "." + self.func_name
 
@@ -396,6 +443,14 @@ class CommonError:
     message: str
 
 
+# Hand-written helpers a generated namespace class inherits instead of the plain ``Namespace``:
+# dotted namespace → (module under ``_runtime``, base class expression). The expression may name
+# the namespace's own models (``models.``) and the shared shapes (``shapes.``).
+NAMESPACE_MIXINS: dict[str, tuple[str, str]] = {
+    "upload": ("uploads", "UploadHelpers[models.Ticket, shapes.Doc]"),
+}
+
+
 @dataclass
 class Namespace:
     """A group of methods under one dotted prefix (``doc``, ``doc.tags``)."""
@@ -411,6 +466,23 @@ class Namespace:
     @property
     def attribute(self) -> str:
         return py_identifier(self.path[-1])
+
+    @property
+    def mixin(self) -> tuple[str, str] | None:
+        """(runtime module, base class) of the hand-written helpers this namespace inherits, if any."""
+        return NAMESPACE_MIXINS.get(".".join(self.path))
+
+    @property
+    def base_class(self) -> str:
+        return self.mixin[1] if self.mixin else "Namespace"
+
+    @property
+    def mixin_import(self) -> str:
+        """The import line of the mixin class, for the service module."""
+        if self.mixin is None:
+            return ""
+        module, base = self.mixin
+        return f"from .._runtime.{module} import {base.partition('[')[0]}"
 
     def walk(self) -> list[Namespace]:
         """Children first, so that every class is defined before it is used."""
@@ -478,3 +550,9 @@ class Spec:
     @property
     def model_names(self) -> list[str]:
         return sorted(model.name for models in self.models.values() for model in models)
+
+    @property
+    def reply_models(self) -> list[ModelClass]:
+        """Every reply model once, by name: the simulator builds its replies through them."""
+        unique = {model.name: model for models in self.models.values() for model in models}
+        return [unique[name] for name in sorted(unique)]

@@ -29,13 +29,14 @@ def py_identifier(name: str, *, field: bool = False) -> str:
     return name
 
 
-def label_class(label: str) -> str:
-    """An exception class name from a label: ``Group not found`` as ``GroupNotFound``."""
-    words = re.findall(r"[A-Za-z0-9]+", label)
-    return "".join(
-        word[:1].upper() + word[1:].lower() if word.isupper() and len(word) > 3 else word[:1].upper() + word[1:]
-        for word in words
-    )
+# What a generated method's body refers to: a parameter of that name would shadow it.
+_METHOD_LOCALS = {"self", "operations", "models"}
+
+
+def param_identifier(name: str) -> str:
+    """A method parameter's Python name: ``self`` (or a module the body uses) gets a ``_`` too."""
+    name = py_identifier(name)
+    return name + "_" if name in _METHOD_LOCALS else name
 
 
 def constant(name: str) -> str:

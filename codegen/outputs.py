@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import jinja2
 
+from .docpages import DocPages
 from .environment import environment
 from .formatting import format_python
 from .model import Method, ModelClass, Namespace, Spec
@@ -15,10 +16,15 @@ from .model import Method, ModelClass, Namespace, Spec
 PACKAGE = "src/ipernity_client"
 DOCS = "generated/docs"
 # Inside the package, what is written by hand and never touched by the generator.
-HAND_WRITTEN = (f"{PACKAGE}/_runtime/", f"{PACKAGE}/_simulator/")
+HAND_WRITTEN = (f"{PACKAGE}/_runtime/", f"{PACKAGE}/_simulator/", f"{PACKAGE}/_cli/")
 # Hand-written runtime modules users import by a public name: name → summary line. Each must
 # exist as ``_runtime/<name>.py`` with an ``__all__``; the generator writes the public module.
-PUBLIC_RUNTIME_MODULES: dict[str, str] = {}
+PUBLIC_RUNTIME_MODULES: dict[str, str] = {
+    "auth": "Tokens, the member they act for, and the login flows' own error.",
+    "credentials": "Tokens kept between runs, per api_key: a private file or the system keyring.",
+    "bulk": "Bulk jobs on one client: upload a folder (upload_tree) and back up an account (backup).",
+    "uploads": "Upload progress and the errors of upload tickets that failed or did not finish in time.",
+}
 
 
 def _model_imports(models: list[ModelClass], methods: list[Method], module: str) -> list[str]:
@@ -58,6 +64,7 @@ def _error_names(spec: Spec) -> dict[str, list[str]]:
     method_names += [e.class_name for m in spec.methods for e in m.errors]
     own = ["IpernityError", "ValidationError", "TransportError", "ConnectionFailedError", "RequestTimeoutError"]
     own += ["InvalidResponseError", "ApiError", "UnknownApiError", "MethodError", "COMMON_ERRORS", "ERRORS"]
+    own += ["RedirectError", "ReplyTooLargeError", "UnsafeReplyError"]
     own += ["error_for"] + [c.class_name for c in spec.categories] + [e.name for e in spec.errors]
     return {"method_error_names": method_names, "all_error_names": own + method_names + ["METHOD_ERRORS"]}
 
@@ -82,6 +89,9 @@ def _package(env: jinja2.Environment, spec: Spec) -> dict[str, str]:
         "testing/__main__.py": render("testing_main.py.jinja").render(),
         "testing/demo.py": render("testing_demo.py.jinja").render(),
         "pytest_plugin.py": render("pytest_plugin.py.jinja").render(),
+        "cli.py": render("cli.py.jinja").render(),
+        "__main__.py": render("main.py.jinja").render(),
+        "_method_docs.py": render("method_docs.py.jinja").render(spec=spec),
         "ipernity.wsdl": render("ipernity.wsdl.jinja").render(spec=spec),
     }
     for name, summary in PUBLIC_RUNTIME_MODULES.items():
@@ -94,12 +104,18 @@ def _package(env: jinja2.Environment, spec: Spec) -> dict[str, str]:
 
 
 def _docs(env: jinja2.Environment, spec: Spec) -> dict[str, str]:
+    """The reference pages: the index, common errors, one page per method and one per model."""
+    docs = DocPages(spec)
+    render = env.get_template
     files = {
-        "index.md": env.get_template("docs/index.md.jinja").render(spec=spec),
-        "errors.md": env.get_template("docs/errors.md.jinja").render(spec=spec),
+        "index.md": render("docs/index.md.jinja").render(spec=spec, docs=docs),
+        "errors.md": render("docs/errors.md.jinja").render(spec=spec),
+        "models.md": render("docs/models.md.jinja").render(docs=docs),
     }
     for method in spec.methods:
-        files[f"methods/{method.name}.md"] = env.get_template("docs/method.md.jinja").render(method=method)
+        files[f"methods/{method.name}.md"] = render("docs/method.md.jinja").render(method=method, docs=docs)
+    for name, model in sorted(docs.models.items()):
+        files[f"models/{name}.md"] = render("docs/model.md.jinja").render(model=model, docs=docs)
     return files
 
 

@@ -1,4 +1,8 @@
-"""Writing the generated files under a root, and finding the ones no longer generated."""
+"""Writing the generated files under a root, and finding the ones no longer generated.
+
+Nothing is written unless every Python file compiles: a spec that slips past the checks must not
+leave a half-written package behind.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +27,34 @@ def existing(root: Path) -> set[str]:
     return found
 
 
+class UncompilableOutput(Exception):
+    """Generated Python that does not compile; nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"the generated code does not compile, nothing was written:\n{lines}")
+
+
+def verify_python(files: dict[str, str]) -> None:
+    """Compile every ``.py`` file in memory; raises UncompilableOutput naming each file and line."""
+    problems = []
+    for path, text in sorted(files.items()):
+        if not path.endswith(".py"):
+            continue
+        try:
+            compile(text, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None)
+            message = getattr(exc, "msg", None) or str(exc)
+            problems.append(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+    if problems:
+        raise UncompilableOutput(problems)
+
+
 def write(files: dict[str, str], root: Path) -> tuple[int, int]:
     """Write every file that changed and remove stale ones; returns (written, removed)."""
+    verify_python(files)
     written = 0
     for path, text in files.items():
         target = root / path

@@ -58,6 +58,7 @@ class Reply:
     content_type: str = "application/json"
     content_length: int | None = None
     drop: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 Responder = Callable[[Request], Reply]
@@ -84,6 +85,8 @@ def _handler_class(respond: Responder) -> type[BaseHTTPRequestHandler]:
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(data) if reply.content_length is None else reply.content_length))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
             if reply.content_length is not None:

@@ -16,7 +16,7 @@ class AlbumCreateError(MethodError):
     method_name = "album.create"
 
 
-class AlbumCreateTitleIsMissingError(AlbumCreateError):
+class AlbumCreateTitleMissingError(AlbumCreateError):
     """1: Title is missing"""
 
     code = 1
@@ -32,7 +32,7 @@ class AlbumCreateCoverNotFoundError(AlbumCreateError):
     default_message = "The cover document was not found or does not belong to the calling user."
 
 
-class AlbumCreateCanNotUseThisCoverError(AlbumCreateError):
+class AlbumCreateCoverUnusableError(AlbumCreateError):
     """3: Can not use this cover"""
 
     code = 3
@@ -40,7 +40,7 @@ class AlbumCreateCanNotUseThisCoverError(AlbumCreateError):
     default_message = "The cover document has already been added to the maximum allowed number of albums."
 
 
-class AlbumCreateCanTCreateAnyMoreAlbumsError(AlbumCreateError):
+class AlbumCreateAlbumLimitReachedError(AlbumCreateError):
     """4: Can't create any more albums"""
 
     code = 4
@@ -54,7 +54,7 @@ class AlbumDocsGetListError(MethodError):
     method_name = "album.docs.getList"
 
 
-class AlbumDocsGetListError1Error(AlbumDocsGetListError):
+class AlbumDocsGetListAlbumNotFoundError(AlbumDocsGetListError):
     """1: The album ID is invalid or insufficient permissions to view this album."""
 
     code = 1
@@ -76,7 +76,7 @@ class AlbumDocsRemoveAlbumNotFoundError(AlbumDocsRemoveError):
     default_message = "This album ID was not found or does not belong to the calling user."
 
 
-class AlbumDocsRemoveDocumentNotFoundError(AlbumDocsRemoveError):
+class AlbumDocsRemoveDocumentsNotFoundError(AlbumDocsRemoveError):
     """2: Document not found"""
 
     code = 2
@@ -106,7 +106,7 @@ class AlbumDocsSetListDocumentsNotFoundError(AlbumDocsSetListError):
     default_message = "One or more document IDs are not found or do not belong to the calling user."
 
 
-class AlbumDocsSetListCoverDocumentNotFoundError(AlbumDocsSetListError):
+class AlbumDocsSetListCoverNotFoundError(AlbumDocsSetListError):
     """3: Cover document not found"""
 
     code = 3
@@ -114,7 +114,7 @@ class AlbumDocsSetListCoverDocumentNotFoundError(AlbumDocsSetListError):
     default_message = "The cover document ID is missing or is not a member of the doc_ids list."
 
 
-class AlbumDocsSetListAlbumLimitReachedError(AlbumDocsSetListError):
+class AlbumDocsSetListAlbumFullError(AlbumDocsSetListError):
     """4: Album limit reached"""
 
     code = 4
@@ -144,7 +144,7 @@ class AlbumEditCoverNotFoundError(AlbumEditError):
     default_message = "The cover document was not found or does not belong to the calling user."
 
 
-class AlbumEditTitleIsEmptyError(AlbumEditError):
+class AlbumEditTitleEmptyError(AlbumEditError):
     """3: Title is empty"""
 
     code = 3
@@ -152,7 +152,7 @@ class AlbumEditTitleIsEmptyError(AlbumEditError):
     default_message = "The title parameter sent is empty."
 
 
-class AlbumEditNoParametersWereSentError(AlbumEditError):
+class AlbumEditNothingToChangeError(AlbumEditError):
     """4: No parameters were sent"""
 
     code = 4
@@ -192,7 +192,7 @@ class AlbumSetPermsError(MethodError):
     method_name = "album.setPerms"
 
 
-class AlbumSetPermsError1Error(AlbumSetPermsError):
+class AlbumSetPermsAlbumNotFoundError(AlbumSetPermsError):
     """1: The album ID is invalid or insufficient permissions to view this album."""
 
     code = 1
@@ -200,7 +200,7 @@ class AlbumSetPermsError1Error(AlbumSetPermsError):
     default_message = "The album ID is invalid or insufficient permissions to view this album."
 
 
-class AlbumSetPermsError2Error(AlbumSetPermsError):
+class AlbumSetPermsInvalidArgumentsError(AlbumSetPermsError):
     """2: One or many required arguments were not sent or have an invalid value."""
 
     code = 2
@@ -214,7 +214,7 @@ class AuthGetTokenError(MethodError):
     method_name = "auth.getToken"
 
 
-class AuthGetTokenError1Error(AuthGetTokenError):
+class AuthGetTokenFrobMissingError(AuthGetTokenError):
     """1: The frob is missing"""
 
     code = 1
@@ -222,7 +222,7 @@ class AuthGetTokenError1Error(AuthGetTokenError):
     default_message = "The frob is missing"
 
 
-class AuthGetTokenError2Error(AuthGetTokenError):
+class AuthGetTokenFrobInvalidError(AuthGetTokenError):
     """2: The passed frob is either invalid or already used"""
 
     code = 2
@@ -256,21 +256,21 @@ class DocCommentsAddDocumentNotFoundError(DocCommentsAddError):
     label = "Document not found"
 
 
-class DocCommentsAddCommentTextIsEmptyError(DocCommentsAddError):
+class DocCommentsAddCommentEmptyError(DocCommentsAddError):
     """2: Comment text is empty"""
 
     code = 2
     label = "Comment text is empty"
 
 
-class DocCommentsAddNoPermissionToCommentError(DocCommentsAddError):
+class DocCommentsAddCommentNotAllowedError(DocCommentsAddError):
     """3: No permission to comment"""
 
     code = 3
     label = "No permission to comment"
 
 
-class DocCommentsAddCommentsLimitReachedError(DocCommentsAddError):
+class DocCommentsAddCommentLimitReachedError(DocCommentsAddError):
     """4: Comments limit reached"""
 
     code = 4
@@ -297,7 +297,7 @@ class DocDeleteError(MethodError):
     method_name = "doc.delete"
 
 
-class DocDeleteError1Error(DocDeleteError):
+class DocDeleteDocumentNotFoundError(DocDeleteError):
     """1: The document ID is invalid or insufficient permissions to view this doc."""
 
     code = 1
@@ -337,7 +337,7 @@ class DocGetExifError(MethodError):
     method_name = "doc.getExif"
 
 
-class DocGetExifError1Error(DocGetExifError):
+class DocGetExifDocumentNotFoundError(DocGetExifError):
     """1: The document ID is invalid or insufficient permissions to view this doc."""
 
     code = 1
@@ -364,7 +364,7 @@ class DocGetListError(MethodError):
     method_name = "doc.getList"
 
 
-class DocGetListError1Error(DocGetListError):
+class DocGetListUserNotFoundError(DocGetListError):
     """1: The user ID is either invalid or the account is closed/suspended."""
 
     code = 1
@@ -378,7 +378,7 @@ class DocGetMediasError(MethodError):
     method_name = "doc.getMedias"
 
 
-class DocGetMediasError1Error(DocGetMediasError):
+class DocGetMediasDocumentNotFoundError(DocGetMediasError):
     """1: The document ID is invalid or insufficient permissions to view this doc."""
 
     code = 1
@@ -413,7 +413,7 @@ class DocNotesAddDocumentNotFoundError(DocNotesAddError):
     default_message = "The document ID is invalid or insufficient permissions to view this doc."
 
 
-class DocNotesAddContentIsEmptyError(DocNotesAddError):
+class DocNotesAddNoteEmptyError(DocNotesAddError):
     """2: Content is empty"""
 
     code = 2
@@ -421,7 +421,7 @@ class DocNotesAddContentIsEmptyError(DocNotesAddError):
     default_message = "The content text of the note was not sent, is empty or only contains HTML."
 
 
-class DocNotesAddMemberIDNotFoundError(DocNotesAddError):
+class DocNotesAddMemberNotFoundError(DocNotesAddError):
     """3: Member ID not found"""
 
     code = 3
@@ -429,7 +429,7 @@ class DocNotesAddMemberIDNotFoundError(DocNotesAddError):
     default_message = "The member ID sent does not exist, does not belong to the calling user network or has blocked the calling user."
 
 
-class DocNotesAddNoteCoordinatesAreInvalidError(DocNotesAddError):
+class DocNotesAddNoteOutOfBoundsError(DocNotesAddError):
     """4: Note coordinates are invalid"""
 
     code = 4
@@ -437,7 +437,7 @@ class DocNotesAddNoteCoordinatesAreInvalidError(DocNotesAddError):
     default_message = "The coordinates sent do not match the document dimension constraints."
 
 
-class DocNotesAddMaximumOfNotesReachedError(DocNotesAddError):
+class DocNotesAddNoteLimitReachedError(DocNotesAddError):
     """5: Maximum of notes reached"""
 
     code = 5
@@ -451,7 +451,7 @@ class DocNotesEditError(MethodError):
     method_name = "doc.notes.edit"
 
 
-class DocNotesEditContentIsEmptyError(DocNotesEditError):
+class DocNotesEditNoteEmptyError(DocNotesEditError):
     """2: Content is empty"""
 
     code = 2
@@ -472,7 +472,7 @@ class DocSetDocumentNotFoundError(DocSetError):
     default_message = "The document ID is invalid or insufficient permissions to view this doc."
 
 
-class DocSetNoParametersWereSentError(DocSetError):
+class DocSetNothingToChangeError(DocSetError):
     """2: No parameters were sent"""
 
     code = 2
@@ -516,7 +516,7 @@ class DocTagsAddError(MethodError):
     method_name = "doc.tags.add"
 
 
-class DocTagsAddError1Error(DocTagsAddError):
+class DocTagsAddDocumentNotFoundError(DocTagsAddError):
     """1: The document ID is invalid or insufficient permissions to view this doc."""
 
     code = 1
@@ -524,7 +524,7 @@ class DocTagsAddError1Error(DocTagsAddError):
     default_message = "The document ID is invalid or insufficient permissions to view this doc."
 
 
-class DocTagsAddError2Error(DocTagsAddError):
+class DocTagsAddNothingToTagError(DocTagsAddError):
     """2: None of the keywords or members parameters where sent."""
 
     code = 2
@@ -532,7 +532,7 @@ class DocTagsAddError2Error(DocTagsAddError):
     default_message = "None of the keywords or members parameters where sent."
 
 
-class DocTagsAddError3Error(DocTagsAddError):
+class DocTagsAddTagLimitReachedError(DocTagsAddError):
     """3: The maximum number of tags has been reached for this document, or the actual number of tags + the ones added is over the limit. Getting this error means none of the tags have been added."""
 
     code = 3
@@ -553,14 +553,14 @@ class DocTagsEditDocumentNotFoundError(DocTagsEditError):
     label = "Document not found"
 
 
-class DocTagsEditParameterMissingError(DocTagsEditError):
+class DocTagsEditNothingToTagError(DocTagsEditError):
     """2: Parameter missing"""
 
     code = 2
     label = "Parameter missing"
 
 
-class DocTagsEditMaximumTagsReachedError(DocTagsEditError):
+class DocTagsEditTagLimitReachedError(DocTagsEditError):
     """3: Maximum tags reached"""
 
     code = 3
@@ -573,7 +573,7 @@ class DocTagsGetListError(MethodError):
     method_name = "doc.tags.getList"
 
 
-class DocTagsGetListError1Error(DocTagsGetListError):
+class DocTagsGetListDocumentNotFoundError(DocTagsGetListError):
     """1: The document ID is invalid or insufficient permissions to view this doc."""
 
     code = 1
@@ -595,7 +595,7 @@ class FavesAlbumsGetListUserNotFoundError(FavesAlbumsGetListError):
     default_message = "The user ID is either invalid or the account is closed/suspended."
 
 
-class FavesAlbumsGetListOwnerIDNotFoundError(FavesAlbumsGetListError):
+class FavesAlbumsGetListOwnerNotFoundError(FavesAlbumsGetListError):
     """2: Owner ID Not found"""
 
     code = 2
@@ -615,7 +615,7 @@ class FavesDocsGetListUserNotFoundError(FavesDocsGetListError):
     label = "User not found"
 
 
-class FavesDocsGetListOwnerIDNotFoundError(FavesDocsGetListError):
+class FavesDocsGetListOwnerNotFoundError(FavesDocsGetListError):
     """2: Owner ID Not found"""
 
     code = 2
@@ -644,7 +644,7 @@ class FolderAlbumsAddAlbumsNotFoundError(FolderAlbumsAddError):
     default_message = "One or more album IDs are not found or do not belong to the calling user."
 
 
-class FolderAlbumsAddFolderLimitReachedError(FolderAlbumsAddError):
+class FolderAlbumsAddFolderFullError(FolderAlbumsAddError):
     """3: Folder limit reached"""
 
     code = 3
@@ -658,7 +658,7 @@ class FolderGetError(MethodError):
     method_name = "folder.get"
 
 
-class FolderGetError1Error(FolderGetError):
+class FolderGetFolderNotFoundError(FolderGetError):
     """1: The folder ID is invalid or insufficient permissions to view this folder."""
 
     code = 1
@@ -686,7 +686,7 @@ class FolderOrderListError(MethodError):
     method_name = "folder.orderList"
 
 
-class FolderOrderListFolderSNotFoundError(FolderOrderListError):
+class FolderOrderListFoldersNotFoundError(FolderOrderListError):
     """1: folder(s) not found"""
 
     code = 1
@@ -716,7 +716,7 @@ class GroupDocsAddDocumentsNotFoundError(GroupDocsAddError):
     default_message = "One or more document IDs are not found or do not belong to the calling user."
 
 
-class GroupDocsAddQuotaLimitReachedError(GroupDocsAddError):
+class GroupDocsAddGroupQuotaReachedError(GroupDocsAddError):
     """3: Quota limit reached"""
 
     code = 3
@@ -724,7 +724,7 @@ class GroupDocsAddQuotaLimitReachedError(GroupDocsAddError):
     default_message = "The calling user has reached the quota limit of this group."
 
 
-class GroupDocsAddGroupClosedOrLimitReachedError(GroupDocsAddError):
+class GroupDocsAddGroupClosedError(GroupDocsAddError):
     """4: Group closed or limit reached"""
 
     code = 4
@@ -780,7 +780,7 @@ class GroupGetError(MethodError):
     method_name = "group.get"
 
 
-class GroupGetError1Error(GroupGetError):
+class GroupGetGroupNotFoundError(GroupGetError):
     """1: The group ID is invalid or insufficient permissions to view this group."""
 
     code = 1
@@ -808,7 +808,7 @@ class GroupSearchError(MethodError):
     method_name = "group.search"
 
 
-class GroupSearchSearchTextQueryIsEmptyError(GroupSearchError):
+class GroupSearchQueryEmptyError(GroupSearchError):
     """1: Search text query is empty"""
 
     code = 1
@@ -821,7 +821,7 @@ class NetworkAutocompleteError(MethodError):
     method_name = "network.autocomplete"
 
 
-class NetworkAutocompleteQueryEmptyOrInvalidError(NetworkAutocompleteError):
+class NetworkAutocompleteQueryInvalidError(NetworkAutocompleteError):
     """1: Query empty or invalid"""
 
     code = 1
@@ -857,7 +857,7 @@ class PostCommentsDeleteCommentNotFoundError(PostCommentsDeleteError):
     default_message = "The comment ID was not found or you don't have the permission to delete this comment."
 
 
-class PostCommentsDeleteCommentIsTooOldAndCannotBeDeletedError(PostCommentsDeleteError):
+class PostCommentsDeleteCommentTooOldError(PostCommentsDeleteError):
     """3: Comment is too old and cannot be deleted"""
 
     code = 3
@@ -871,7 +871,7 @@ class PostGetError(MethodError):
     method_name = "post.get"
 
 
-class PostGetError1Error(PostGetError):
+class PostGetPostNotFoundError(PostGetError):
     """1: The post ID is invalid or insufficient permissions to view this post."""
 
     code = 1
@@ -885,7 +885,7 @@ class PostGetFavesError(MethodError):
     method_name = "post.getFaves"
 
 
-class PostGetFavesError1Error(PostGetFavesError):
+class PostGetFavesPostNotFoundError(PostGetFavesError):
     """1: The post ID is invalid or insufficient permissions to view this post."""
 
     code = 1
@@ -899,7 +899,7 @@ class PostSetError(MethodError):
     method_name = "post.set"
 
 
-class PostSetError1Error(PostSetError):
+class PostSetPostNotFoundError(PostSetError):
     """1: The post ID is invalid or insufficient permissions to view this post."""
 
     code = 1
@@ -907,7 +907,7 @@ class PostSetError1Error(PostSetError):
     default_message = "The post ID is invalid or insufficient permissions to view this post."
 
 
-class PostSetError2Error(PostSetError):
+class PostSetNothingToChangeError(PostSetError):
     """2: At least one the title or the content parameter is needed."""
 
     code = 2
@@ -915,7 +915,7 @@ class PostSetError2Error(PostSetError):
     default_message = "At least one the title or the content parameter is needed."
 
 
-class PostSetError3Error(PostSetError):
+class PostSetInvalidArgumentsError(PostSetError):
     """3: Some additional argument values (privacy, license,...) are out of authorized bounds."""
 
     code = 3
@@ -929,7 +929,7 @@ class TagsDocsGetListError(MethodError):
     method_name = "tags.docs.getList"
 
 
-class TagsDocsGetListError1Error(TagsDocsGetListError):
+class TagsDocsGetListTagNotFoundError(TagsDocsGetListError):
     """1: The given tag was not found"""
 
     code = 1
@@ -937,7 +937,7 @@ class TagsDocsGetListError1Error(TagsDocsGetListError):
     default_message = "The given tag was not found"
 
 
-class TagsDocsGetListError2Error(TagsDocsGetListError):
+class TagsDocsGetListUserNotFoundError(TagsDocsGetListError):
     """2: The user ID is either invalid or the account is closed/suspended."""
 
     code = 2
@@ -951,7 +951,7 @@ class TagsUserGetListError(MethodError):
     method_name = "tags.user.getList"
 
 
-class TagsUserGetListError1Error(TagsUserGetListError):
+class TagsUserGetListUserNotFoundError(TagsUserGetListError):
     """1: The user ID is either invalid or the account is closed/suspended."""
 
     code = 1
@@ -978,7 +978,7 @@ class TestEchoError(MethodError):
     method_name = "test.echo"
 
 
-class TestEchoNothingWasSentError(TestEchoError):
+class TestEchoNothingToEchoError(TestEchoError):
     """1: Nothing was sent"""
 
     code = 1
@@ -992,7 +992,7 @@ class UploadCheckTicketsError(MethodError):
     method_name = "upload.checkTickets"
 
 
-class UploadCheckTicketsError1Error(UploadCheckTicketsError):
+class UploadCheckTicketsTicketsNotFoundError(UploadCheckTicketsError):
     """1: Some or all the tickets sent were not found."""
 
     code = 1
@@ -1006,7 +1006,7 @@ class UploadFileError(MethodError):
     method_name = "upload.file"
 
 
-class UploadFileFileIsMissingOrEmptyError(UploadFileError):
+class UploadFileFileMissingError(UploadFileError):
     """1: File is missing or empty"""
 
     code = 1
@@ -1014,7 +1014,7 @@ class UploadFileFileIsMissingOrEmptyError(UploadFileError):
     default_message = "We could not find the file data."
 
 
-class UploadFileFileSizeExceededLimitsError(UploadFileError):
+class UploadFileFileTooLargeError(UploadFileError):
     """2: File size exceeded limits"""
 
     code = 2
@@ -1022,7 +1022,7 @@ class UploadFileFileSizeExceededLimitsError(UploadFileError):
     default_message = "The file size exeeded the acceptable size limits. See user.getQuota for more details."
 
 
-class UploadFileError3Error(UploadFileError):
+class UploadFileFileRefusedError(UploadFileError):
     """3: We could not accept this file because it'"""
 
     code = 3
@@ -1036,7 +1036,7 @@ class UploadReplaceError(MethodError):
     method_name = "upload.replace"
 
 
-class UploadReplaceFileIsMissingOrEmptyError(UploadReplaceError):
+class UploadReplaceFileMissingError(UploadReplaceError):
     """1: File is missing or empty"""
 
     code = 1
@@ -1044,7 +1044,7 @@ class UploadReplaceFileIsMissingOrEmptyError(UploadReplaceError):
     default_message = "We could not find the file data."
 
 
-class UploadReplaceFileSizeExeededLimitsError(UploadReplaceError):
+class UploadReplaceFileTooLargeError(UploadReplaceError):
     """2: File size exeeded limits"""
 
     code = 2
@@ -1052,7 +1052,7 @@ class UploadReplaceFileSizeExeededLimitsError(UploadReplaceError):
     default_message = "The file size exeeded the acceptable size limits. See user.getQuota for more details."
 
 
-class UploadReplaceUserExeededUploadLimitsError(UploadReplaceError):
+class UploadReplaceMonthlyLimitReachedError(UploadReplaceError):
     """3: User exeeded upload limits"""
 
     code = 3
@@ -1068,7 +1068,7 @@ class UploadReplaceDocumentNotFoundError(UploadReplaceError):
     default_message = "The document ID is invalid or insufficient permissions to view this doc."
 
 
-class UploadReplaceFileMediaTypeDiffersFromTheExistingFileError(UploadReplaceError):
+class UploadReplaceMediaTypeMismatchError(UploadReplaceError):
     """5: File media type differs from the existing file"""
 
     code = 5
@@ -1076,7 +1076,7 @@ class UploadReplaceFileMediaTypeDiffersFromTheExistingFileError(UploadReplaceErr
     default_message = "When replacing a file, the new file media type must match the existing file media type. (e.g. you may replace a photo by a photo, a video by a video, etc...)"
 
 
-class UploadReplacePROAccountFeatureError(UploadReplaceError):
+class UploadReplaceProAccountRequiredError(UploadReplaceError):
     """6: PRO account feature"""
 
     code = 6
@@ -1099,103 +1099,103 @@ class UserGetUserNotFoundError(UserGetError):
 
 
 METHOD_ERRORS: dict[tuple[str, int], type[MethodError]] = {
-    ("album.create", 1): AlbumCreateTitleIsMissingError,
+    ("album.create", 1): AlbumCreateTitleMissingError,
     ("album.create", 2): AlbumCreateCoverNotFoundError,
-    ("album.create", 3): AlbumCreateCanNotUseThisCoverError,
-    ("album.create", 4): AlbumCreateCanTCreateAnyMoreAlbumsError,
-    ("album.docs.getList", 1): AlbumDocsGetListError1Error,
+    ("album.create", 3): AlbumCreateCoverUnusableError,
+    ("album.create", 4): AlbumCreateAlbumLimitReachedError,
+    ("album.docs.getList", 1): AlbumDocsGetListAlbumNotFoundError,
     ("album.docs.remove", 1): AlbumDocsRemoveAlbumNotFoundError,
-    ("album.docs.remove", 2): AlbumDocsRemoveDocumentNotFoundError,
+    ("album.docs.remove", 2): AlbumDocsRemoveDocumentsNotFoundError,
     ("album.docs.setList", 1): AlbumDocsSetListAlbumNotFoundError,
     ("album.docs.setList", 2): AlbumDocsSetListDocumentsNotFoundError,
-    ("album.docs.setList", 3): AlbumDocsSetListCoverDocumentNotFoundError,
-    ("album.docs.setList", 4): AlbumDocsSetListAlbumLimitReachedError,
+    ("album.docs.setList", 3): AlbumDocsSetListCoverNotFoundError,
+    ("album.docs.setList", 4): AlbumDocsSetListAlbumFullError,
     ("album.edit", 1): AlbumEditAlbumNotFoundError,
     ("album.edit", 2): AlbumEditCoverNotFoundError,
-    ("album.edit", 3): AlbumEditTitleIsEmptyError,
-    ("album.edit", 4): AlbumEditNoParametersWereSentError,
+    ("album.edit", 3): AlbumEditTitleEmptyError,
+    ("album.edit", 4): AlbumEditNothingToChangeError,
     ("album.get", 1): AlbumGetAlbumNotFoundError,
     ("album.getList", 1): AlbumGetListUserNotFoundError,
-    ("album.setPerms", 1): AlbumSetPermsError1Error,
-    ("album.setPerms", 2): AlbumSetPermsError2Error,
-    ("auth.getToken", 1): AuthGetTokenError1Error,
-    ("auth.getToken", 2): AuthGetTokenError2Error,
+    ("album.setPerms", 1): AlbumSetPermsAlbumNotFoundError,
+    ("album.setPerms", 2): AlbumSetPermsInvalidArgumentsError,
+    ("auth.getToken", 1): AuthGetTokenFrobMissingError,
+    ("auth.getToken", 2): AuthGetTokenFrobInvalidError,
     ("doc.checkMD5", 1): DocCheckMD5DocumentNotFoundError,
     ("doc.comments.add", 1): DocCommentsAddDocumentNotFoundError,
-    ("doc.comments.add", 2): DocCommentsAddCommentTextIsEmptyError,
-    ("doc.comments.add", 3): DocCommentsAddNoPermissionToCommentError,
-    ("doc.comments.add", 4): DocCommentsAddCommentsLimitReachedError,
+    ("doc.comments.add", 2): DocCommentsAddCommentEmptyError,
+    ("doc.comments.add", 3): DocCommentsAddCommentNotAllowedError,
+    ("doc.comments.add", 4): DocCommentsAddCommentLimitReachedError,
     ("doc.comments.getList", 1): DocCommentsGetListDocumentNotFoundError,
-    ("doc.delete", 1): DocDeleteError1Error,
+    ("doc.delete", 1): DocDeleteDocumentNotFoundError,
     ("doc.get", 1): DocGetDocumentNotFoundError,
     ("doc.getContainers", 1): DocGetContainersDocumentNotFoundError,
-    ("doc.getExif", 1): DocGetExifError1Error,
+    ("doc.getExif", 1): DocGetExifDocumentNotFoundError,
     ("doc.getFaves", 1): DocGetFavesDocumentNotFoundError,
-    ("doc.getList", 1): DocGetListError1Error,
-    ("doc.getMedias", 1): DocGetMediasError1Error,
+    ("doc.getList", 1): DocGetListUserNotFoundError,
+    ("doc.getMedias", 1): DocGetMediasDocumentNotFoundError,
     ("doc.getPerms", 1): DocGetPermsDocumentNotFoundError,
     ("doc.notes.add", 1): DocNotesAddDocumentNotFoundError,
-    ("doc.notes.add", 2): DocNotesAddContentIsEmptyError,
-    ("doc.notes.add", 3): DocNotesAddMemberIDNotFoundError,
-    ("doc.notes.add", 4): DocNotesAddNoteCoordinatesAreInvalidError,
-    ("doc.notes.add", 5): DocNotesAddMaximumOfNotesReachedError,
-    ("doc.notes.edit", 2): DocNotesEditContentIsEmptyError,
+    ("doc.notes.add", 2): DocNotesAddNoteEmptyError,
+    ("doc.notes.add", 3): DocNotesAddMemberNotFoundError,
+    ("doc.notes.add", 4): DocNotesAddNoteOutOfBoundsError,
+    ("doc.notes.add", 5): DocNotesAddNoteLimitReachedError,
+    ("doc.notes.edit", 2): DocNotesEditNoteEmptyError,
     ("doc.set", 1): DocSetDocumentNotFoundError,
-    ("doc.set", 2): DocSetNoParametersWereSentError,
+    ("doc.set", 2): DocSetNothingToChangeError,
     ("doc.set", 3): DocSetInvalidArgumentsError,
     ("doc.setPerms", 1): DocSetPermsDocumentNotFoundError,
     ("doc.setPerms", 2): DocSetPermsInvalidArgumentsError,
-    ("doc.tags.add", 1): DocTagsAddError1Error,
-    ("doc.tags.add", 2): DocTagsAddError2Error,
-    ("doc.tags.add", 3): DocTagsAddError3Error,
+    ("doc.tags.add", 1): DocTagsAddDocumentNotFoundError,
+    ("doc.tags.add", 2): DocTagsAddNothingToTagError,
+    ("doc.tags.add", 3): DocTagsAddTagLimitReachedError,
     ("doc.tags.edit", 1): DocTagsEditDocumentNotFoundError,
-    ("doc.tags.edit", 2): DocTagsEditParameterMissingError,
-    ("doc.tags.edit", 3): DocTagsEditMaximumTagsReachedError,
-    ("doc.tags.getList", 1): DocTagsGetListError1Error,
+    ("doc.tags.edit", 2): DocTagsEditNothingToTagError,
+    ("doc.tags.edit", 3): DocTagsEditTagLimitReachedError,
+    ("doc.tags.getList", 1): DocTagsGetListDocumentNotFoundError,
     ("faves.albums.getList", 1): FavesAlbumsGetListUserNotFoundError,
-    ("faves.albums.getList", 2): FavesAlbumsGetListOwnerIDNotFoundError,
+    ("faves.albums.getList", 2): FavesAlbumsGetListOwnerNotFoundError,
     ("faves.docs.getList", 1): FavesDocsGetListUserNotFoundError,
-    ("faves.docs.getList", 2): FavesDocsGetListOwnerIDNotFoundError,
+    ("faves.docs.getList", 2): FavesDocsGetListOwnerNotFoundError,
     ("folder.albums.add", 1): FolderAlbumsAddFolderNotFoundError,
     ("folder.albums.add", 2): FolderAlbumsAddAlbumsNotFoundError,
-    ("folder.albums.add", 3): FolderAlbumsAddFolderLimitReachedError,
-    ("folder.get", 1): FolderGetError1Error,
+    ("folder.albums.add", 3): FolderAlbumsAddFolderFullError,
+    ("folder.get", 1): FolderGetFolderNotFoundError,
     ("folder.getList", 1): FolderGetListUserNotFoundError,
-    ("folder.orderList", 1): FolderOrderListFolderSNotFoundError,
+    ("folder.orderList", 1): FolderOrderListFoldersNotFoundError,
     ("group.docs.add", 1): GroupDocsAddGroupNotFoundError,
     ("group.docs.add", 2): GroupDocsAddDocumentsNotFoundError,
-    ("group.docs.add", 3): GroupDocsAddQuotaLimitReachedError,
-    ("group.docs.add", 4): GroupDocsAddGroupClosedOrLimitReachedError,
+    ("group.docs.add", 3): GroupDocsAddGroupQuotaReachedError,
+    ("group.docs.add", 4): GroupDocsAddGroupClosedError,
     ("group.docs.getList", 1): GroupDocsGetListGroupNotFoundError,
     ("group.docs.getList", 2): GroupDocsGetListUserNotFoundError,
     ("group.docs.remove", 1): GroupDocsRemoveGroupNotFoundError,
     ("group.docs.remove", 2): GroupDocsRemoveDocumentsNotFoundError,
-    ("group.get", 1): GroupGetError1Error,
+    ("group.get", 1): GroupGetGroupNotFoundError,
     ("group.getList", 1): GroupGetListUserNotFoundError,
-    ("group.search", 1): GroupSearchSearchTextQueryIsEmptyError,
-    ("network.autocomplete", 1): NetworkAutocompleteQueryEmptyOrInvalidError,
+    ("group.search", 1): GroupSearchQueryEmptyError,
+    ("network.autocomplete", 1): NetworkAutocompleteQueryInvalidError,
     ("network.getList", 1): NetworkGetListUserNotFoundError,
     ("post.comments.delete", 1): PostCommentsDeleteCommentNotFoundError,
-    ("post.comments.delete", 3): PostCommentsDeleteCommentIsTooOldAndCannotBeDeletedError,
-    ("post.get", 1): PostGetError1Error,
-    ("post.getFaves", 1): PostGetFavesError1Error,
-    ("post.set", 1): PostSetError1Error,
-    ("post.set", 2): PostSetError2Error,
-    ("post.set", 3): PostSetError3Error,
-    ("tags.docs.getList", 1): TagsDocsGetListError1Error,
-    ("tags.docs.getList", 2): TagsDocsGetListError2Error,
-    ("tags.user.getList", 1): TagsUserGetListError1Error,
+    ("post.comments.delete", 3): PostCommentsDeleteCommentTooOldError,
+    ("post.get", 1): PostGetPostNotFoundError,
+    ("post.getFaves", 1): PostGetFavesPostNotFoundError,
+    ("post.set", 1): PostSetPostNotFoundError,
+    ("post.set", 2): PostSetNothingToChangeError,
+    ("post.set", 3): PostSetInvalidArgumentsError,
+    ("tags.docs.getList", 1): TagsDocsGetListTagNotFoundError,
+    ("tags.docs.getList", 2): TagsDocsGetListUserNotFoundError,
+    ("tags.user.getList", 1): TagsUserGetListUserNotFoundError,
     ("tags.user.getPopular", 1): TagsUserGetPopularUserNotFoundError,
-    ("test.echo", 1): TestEchoNothingWasSentError,
-    ("upload.checkTickets", 1): UploadCheckTicketsError1Error,
-    ("upload.file", 1): UploadFileFileIsMissingOrEmptyError,
-    ("upload.file", 2): UploadFileFileSizeExceededLimitsError,
-    ("upload.file", 3): UploadFileError3Error,
-    ("upload.replace", 1): UploadReplaceFileIsMissingOrEmptyError,
-    ("upload.replace", 2): UploadReplaceFileSizeExeededLimitsError,
-    ("upload.replace", 3): UploadReplaceUserExeededUploadLimitsError,
+    ("test.echo", 1): TestEchoNothingToEchoError,
+    ("upload.checkTickets", 1): UploadCheckTicketsTicketsNotFoundError,
+    ("upload.file", 1): UploadFileFileMissingError,
+    ("upload.file", 2): UploadFileFileTooLargeError,
+    ("upload.file", 3): UploadFileFileRefusedError,
+    ("upload.replace", 1): UploadReplaceFileMissingError,
+    ("upload.replace", 2): UploadReplaceFileTooLargeError,
+    ("upload.replace", 3): UploadReplaceMonthlyLimitReachedError,
     ("upload.replace", 4): UploadReplaceDocumentNotFoundError,
-    ("upload.replace", 5): UploadReplaceFileMediaTypeDiffersFromTheExistingFileError,
-    ("upload.replace", 6): UploadReplacePROAccountFeatureError,
+    ("upload.replace", 5): UploadReplaceMediaTypeMismatchError,
+    ("upload.replace", 6): UploadReplaceProAccountRequiredError,
     ("user.get", 1): UserGetUserNotFoundError,
 }

@@ -8,7 +8,7 @@ The client never imports this module; the simulator loads it through ``API.simul
 
 from __future__ import annotations
 
-from ._runtime.api import SimulatorData
+from ._runtime.api import MethodText, ReplyModel, SimulatorData
 
 SIMULATOR_DATA = SimulatorData(
     replies={
@@ -29,7 +29,7 @@ SIMULATOR_DATA = SimulatorData(
         "album.setPerms": "",
         "api.methods.get": '<method name="api.methods.get" service="api.method">\n  <authentication token="0" sign="0" post="0"/>\n  <title>Return information about an API method.</title>\n\n  <parameters>\n    <param name="api_key" required="1">Your api_key.</param>\n    <param name="method">The name of the method to return information for.</param>\n  </parameters>\n\n  <response>\n  (...)\n  </response>\n\n  <errors>\n    <error code="1" message="Method not found">The requested method was not found.</error>\n    <error code="100" label="api_key_missing" message="API Key is missing">Please add\n     the api_key parameter to this request.</error>\n    (...)\n  </errors>\n  <changelog>\n    <log date="2009-01-10" log="Method created."/>\n  </changelog>\n</method>',
         "api.methods.getList": '<methods>\n  <method name="doc.delete" service="doc">\n    <authentication token="0" sign="0" post="0"/>\n    <permissions/>\n    <title>Delete a document</title>\n  </method>\n  (...)\n</methods>',
-        "auth.checkToken": '<auth>\n  <token>12345-a0b1c2d3e4f5</token>\n  <perms doc="write" blog="none" network="read" profile="read"/>\n  <user user_id="1234" username="Superman" realname="Kal-El" lg="fr-FR" is_pro="1"/>\n</auth>',
+        "auth.checkToken": '<auth>\n  <token>12345-a0b1c2d3e4f5</token>\n  <permissions doc="write" blog="none" network="read" profile="read"/>\n  <user user_id="1234" username="Superman" realname="Kal-El" lg="fr-FR" is_pro="1"/>\n</auth>',
         "auth.getFrob": "<auth>\n  <frob>12345-a0b1c2d3e4f5</frob>\n</auth>",
         "auth.getToken": '<auth>\n  <token>12345-a0b1c2d3e4f5</token>\n  <permissions doc="write" blog="none" network="read" profile="read"/>\n  <user user_id="1234" username="Superman" realname="Kal-El"/>\n</auth>',
         "doc.albums.add": '<doc doc_id="396419" total="2" added="1" skipped="1">\n  <album album_id="10551" added="1" error="0"/>\n  <album album_id="10552" added="0" error="0"/>\n</doc>',
@@ -357,6 +357,7 @@ SIMULATOR_DATA = SimulatorData(
         "group.docs.remove": frozenset(
             {
                 "group/doc",
+                "group/docs",
             }
         ),
         "group.getList": frozenset(
@@ -598,5 +599,2400 @@ SIMULATOR_DATA = SimulatorData(
         "tags.user.getPopular": {
             "count": "20",
         },
+    },
+    # Each method's top-level reply elements: tag → (model name or None for text, repeated).
+    responses={
+        "account.getQuota": {
+            "quota": ("Quota", False),
+        },
+        "album.create": {
+            "album": ("Album", False),
+        },
+        "album.delete": {},
+        "album.docs.add": {
+            "album": ("AlbumDocsAdded", False),
+        },
+        "album.docs.getContext": {
+            "album": ("AlbumContext", False),
+            "prev": ("ContextDocs", False),
+            "doc": ("ContextDoc", False),
+            "next": ("ContextDocs", False),
+        },
+        "album.docs.getList": {
+            "album": ("AlbumDocList", False),
+        },
+        "album.docs.remove": {
+            "album": ("AlbumDocsRemoved", False),
+        },
+        "album.docs.setList": {
+            "album": ("AlbumDocsSet", False),
+        },
+        "album.edit": {
+            "album": ("Album", False),
+        },
+        "album.get": {
+            "album": ("Album", False),
+        },
+        "album.getFaves": {
+            "faves": ("Faves", False),
+        },
+        "album.getList": {
+            "albums": ("Albums", False),
+        },
+        "album.getVisitors": {
+            "visits": ("Visits", False),
+        },
+        "album.orderList": {},
+        "album.setPerms": {},
+        "api.methods.get": {
+            "method": ("MethodInfo", False),
+        },
+        "api.methods.getList": {
+            "methods": ("MethodList", False),
+        },
+        "auth.checkToken": {
+            "auth": ("Auth", False),
+        },
+        "auth.getFrob": {
+            "auth": ("Frob", False),
+        },
+        "auth.getToken": {
+            "auth": ("Auth", False),
+        },
+        "doc.albums.add": {
+            "doc": ("DocAlbumsAdded", False),
+        },
+        "doc.checkMD5": {
+            "docs": ("Md5Check", False),
+        },
+        "doc.comments.add": {
+            "comment": ("Comment", False),
+        },
+        "doc.comments.delete": {},
+        "doc.comments.edit": {
+            "comment": ("Comment", False),
+        },
+        "doc.comments.get": {
+            "comment": ("Comment", False),
+        },
+        "doc.comments.getList": {
+            "comments": ("Comments", False),
+        },
+        "doc.comments.reply": {
+            "comment": ("Comment", False),
+        },
+        "doc.delete": {},
+        "doc.get": {
+            "doc": ("Doc", False),
+        },
+        "doc.getContainers": {
+            "albums": ("ContainerAlbums", False),
+            "groups": ("ContainerGroups", False),
+        },
+        "doc.getContext": {
+            "prev": ("ContextDocs", False),
+            "doc": ("ContextDoc", False),
+            "next": ("ContextDocs", False),
+        },
+        "doc.getExif": {
+            "exif": ("DocExif", False),
+        },
+        "doc.getFaves": {
+            "faves": ("Faves", False),
+        },
+        "doc.getList": {
+            "docs": ("Docs", False),
+        },
+        "doc.getMedias": {
+            "thumbs": ("DocThumbs", False),
+            "medias": ("DocMedias", False),
+            "players": ("MediasPlayers", False),
+            "original": ("Original", False),
+        },
+        "doc.getPerms": {
+            "visibility": ("Visibility", False),
+            "permissions": ("DocPermsLevels", False),
+            "usage": ("DocPermsUsage", False),
+            "can": ("DocCan", False),
+        },
+        "doc.getVisitors": {
+            "visits": ("Visits", False),
+        },
+        "doc.notes.add": {
+            "note": ("Note", False),
+        },
+        "doc.notes.delete": {},
+        "doc.notes.edit": {
+            "note": ("Note", False),
+        },
+        "doc.search": {
+            "docs": ("Docs", False),
+        },
+        "doc.set": {
+            "doc": ("Doc", False),
+        },
+        "doc.setGeo": {},
+        "doc.setLicense": {},
+        "doc.setPerms": {},
+        "doc.setSafety": {},
+        "doc.tags.add": {
+            "tags": ("TagList", False),
+        },
+        "doc.tags.edit": {
+            "tags": ("TagList", False),
+        },
+        "doc.tags.getList": {
+            "tags": ("TagList", False),
+        },
+        "doc.tags.remove": {},
+        "explore.docs.getPopular": {
+            "docs": ("Docs", False),
+        },
+        "explore.docs.getRecent": {
+            "docs": ("Docs", False),
+        },
+        "explore.docs.homepage": {
+            "docs": ("Docs", False),
+        },
+        "explore.groups.getRandom": {
+            "groups": ("Groups", False),
+        },
+        "faves.albums.add": {},
+        "faves.albums.getList": {
+            "albums": ("Albums", False),
+        },
+        "faves.albums.remove": {},
+        "faves.docs.add": {},
+        "faves.docs.getList": {
+            "docs": ("Docs", False),
+        },
+        "faves.docs.remove": {},
+        "folder.albums.add": {
+            "folder": ("FolderAlbumsAdded", False),
+        },
+        "folder.albums.getList": {
+            "folder": ("FolderAlbumList", False),
+        },
+        "folder.albums.remove": {
+            "folder": ("FolderAlbumsRemoved", False),
+        },
+        "folder.create": {
+            "folder": ("Folder", False),
+        },
+        "folder.delete": {},
+        "folder.edit": {
+            "folder": ("Folder", False),
+        },
+        "folder.get": {
+            "folder": ("Folder", False),
+        },
+        "folder.getList": {
+            "folders": ("Folders", False),
+        },
+        "folder.orderList": {},
+        "group.docs.add": {
+            "group": ("GroupDocsAdded", False),
+        },
+        "group.docs.getContext": {
+            "group": ("GroupContext", False),
+            "prev": ("ContextDocs", False),
+            "doc": ("ContextDoc", False),
+            "next": ("ContextDocs", False),
+        },
+        "group.docs.getList": {
+            "group": ("GroupDocList", False),
+        },
+        "group.docs.remove": {
+            "group": ("GroupDocsRemoved", False),
+        },
+        "group.get": {
+            "group": ("Group", False),
+        },
+        "group.getList": {
+            "groups": ("Groups", False),
+        },
+        "group.search": {
+            "groups": ("Groups", False),
+        },
+        "network.autocomplete": {
+            "network": ("Network", False),
+        },
+        "network.docs.getRecent": {
+            "docs": ("Docs", False),
+        },
+        "network.getList": {
+            "network": ("Network", False),
+        },
+        "post.comments.add": {
+            "comment": ("Comment", False),
+        },
+        "post.comments.delete": {},
+        "post.comments.edit": {
+            "comment": ("Comment", False),
+        },
+        "post.comments.get": {
+            "comment": ("Comment", False),
+        },
+        "post.comments.getList": {
+            "comments": ("Comments", False),
+        },
+        "post.comments.reply": {
+            "comment": ("Comment", False),
+        },
+        "post.get": {
+            "post": ("Post", False),
+        },
+        "post.getContext": {
+            "prev": ("ContextPosts", False),
+            "post": ("ContextPost", False),
+            "next": ("ContextPosts", False),
+        },
+        "post.getFaves": {
+            "faves": ("Faves", False),
+        },
+        "post.getList": {
+            "posts": ("Posts", False),
+        },
+        "post.getVisitors": {
+            "visits": ("Visits", False),
+        },
+        "post.search": {
+            "posts": ("Posts", False),
+        },
+        "post.set": {
+            "post": ("Post", False),
+        },
+        "tags.docs.getList": {
+            "docs": ("Docs", False),
+        },
+        "tags.user.getList": {
+            "tags": ("TagList", False),
+        },
+        "tags.user.getPopular": {
+            "tags": ("TagList", False),
+        },
+        "test.echo": {
+            "echo": (None, False),
+        },
+        "test.hello": {
+            "hello": (None, False),
+        },
+        "upload.checkTickets": {
+            "tickets": ("Tickets", False),
+        },
+        "upload.file": {
+            "ticket": (None, False),
+        },
+        "upload.replace": {
+            "ticket": (None, False),
+        },
+        "user.get": {
+            "user": ("User", False),
+        },
+    },
+    models={
+        "Album": ReplyModel(
+            attributes=frozenset(("album_id", "link", "title", "thumbsize", "user_id")),
+            children={
+                "owner": ("Owner", False),
+                "description": (None, False),
+                "visibility": ("AlbumVisibility", False),
+                "dates": ("AlbumDates", False),
+                "count": ("AlbumCount", False),
+                "cover": ("Cover", False),
+                "thumb": ("Thumb", False),
+                "can": ("AlbumCan", False),
+                "permissions": ("AlbumPermissions", False),
+                "you": ("CallerStatus", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "AlbumCan": ReplyModel(
+            attributes=frozenset(("fave", "comment", "add_doc")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "AlbumContext": ReplyModel(
+            attributes=frozenset(("album_id", "total", "thumbsize")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "AlbumCount": ReplyModel(
+            attributes=frozenset(("docs", "visits", "faves", "comments", "family", "friend", "ff", "public")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "AlbumDates": ReplyModel(
+            attributes=frozenset(("created_at", "comment_at", "last_comment_at", "last_update_at")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "AlbumDocList": ReplyModel(
+            attributes=frozenset(("album_id",)),
+            children={
+                "docs": ("Docs", False),
+                "cover": ("Cover", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "AlbumDocStatus": ReplyModel(
+            attributes=frozenset(("doc_id", "added", "error")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "AlbumDocsAdded": ReplyModel(
+            attributes=frozenset(("album_id", "total", "added", "skipped")),
+            children={
+                "doc": ("AlbumDocStatus", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "AlbumDocsGetContextResult": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "album": ("AlbumContext", False),
+                "prev": ("ContextDocs", False),
+                "doc": ("ContextDoc", False),
+                "next": ("ContextDocs", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "AlbumDocsRemoved": ReplyModel(
+            attributes=frozenset(("album_id", "total", "removed", "skipped")),
+            children={
+                "doc": ("DocRemoved", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "AlbumDocsSet": ReplyModel(
+            attributes=frozenset(("album_id", "cover_id", "total", "added", "skipped")),
+            children={
+                "doc": ("AlbumDocStatus", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "AlbumPermissions": ReplyModel(
+            attributes=frozenset(("comment",)),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "AlbumVisibility": ReplyModel(
+            attributes=frozenset(("family", "friend", "ff", "public", "ispublic", "isfamily", "isfriends", "share")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Albums": ReplyModel(
+            attributes=frozenset(("total", "page", "pages", "per_page", "count", "thumbsize")),
+            children={
+                "can": ("CanCreate", False),
+                "album": ("Album", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "AnonymousVisits": ReplyModel(
+            attributes=frozenset(("visited_at", "visits")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Auth": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "token": (None, False),
+                "permissions": ("Permissions", False),
+                "perms": ("Permissions", False),
+                "user": ("User", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "CallerStatus": ReplyModel(
+            attributes=frozenset(("isfave", "visits", "last_visit_at")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "CanCreate": ReplyModel(
+            attributes=frozenset(("create",)),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Comment": ReplyModel(
+            attributes=frozenset(
+                (
+                    "comment_id",
+                    "parent_id",
+                    "user_id",
+                    "username",
+                    "posted_at",
+                    "modified_at",
+                    "link",
+                    "canreply",
+                    "canedit",
+                    "candelete",
+                )
+            ),
+            children={
+                "content": (None, False),
+                "parent": ("CommentParent", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "CommentParent": ReplyModel(
+            attributes=frozenset(("comment_id", "user_id", "username")),
+            children={
+                "content": (None, False),
+            },
+            text=False,
+            open=False,
+        ),
+        "Comments": ReplyModel(
+            attributes=frozenset(("doc_id", "post_id", "total", "page", "pages", "per_page", "count")),
+            children={
+                "comment": ("Comment", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "ContainerAlbum": ReplyModel(
+            attributes=frozenset(("album_id", "title", "docs", "cover", "link")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "ContainerAlbums": ReplyModel(
+            attributes=frozenset(("total",)),
+            children={
+                "album": ("ContainerAlbum", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "ContainerGroup": ReplyModel(
+            attributes=frozenset(("group_id", "title", "docs", "pending", "invited", "cover", "link")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "ContainerGroups": ReplyModel(
+            attributes=frozenset(("total", "added", "pending", "invited")),
+            children={
+                "group": ("ContainerGroup", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "ContextDoc": ReplyModel(
+            attributes=frozenset(("index", "doc_id", "media", "title", "safety", "w", "h", "url", "link", "user_id")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "ContextDocs": ReplyModel(
+            attributes=frozenset(("count",)),
+            children={
+                "doc": ("ContextDoc", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "ContextPost": ReplyModel(
+            attributes=frozenset(("index", "post_id", "title", "safety", "w", "h", "url", "link", "user_id")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "ContextPosts": ReplyModel(
+            attributes=frozenset(("count",)),
+            children={
+                "post": ("ContextPost", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Cover": ReplyModel(
+            attributes=frozenset(
+                ("doc_id", "cover_id", "album_id", "label", "secret", "ext", "farm", "path", "icon", "url", "w", "h")
+            ),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Doc": ReplyModel(
+            attributes=frozenset(
+                (
+                    "doc_id",
+                    "media",
+                    "license",
+                    "rotation",
+                    "title",
+                    "safety",
+                    "link",
+                    "share",
+                    "isfamily",
+                    "isfriend",
+                    "iscontact",
+                    "md5",
+                )
+            ),
+            children={
+                "owner": ("Owner", False),
+                "description": (None, False),
+                "dates": ("DocDates", False),
+                "visibility": ("Visibility", False),
+                "permissions": ("ItemPermissions", False),
+                "count": ("DocCount", False),
+                "can": ("DocCan", False),
+                "you": ("DocYou", False),
+                "thumb": ("Thumb", False),
+                "thumbs": ("DocThumbs", False),
+                "medias": ("DocMedias", False),
+                "original": ("Original", False),
+                "geo": ("Geo", False),
+                "tags": ("Tags", False),
+                "notes": ("Notes", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocAlbumAdded": ReplyModel(
+            attributes=frozenset(("album_id", "added", "error")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "DocAlbumsAdded": ReplyModel(
+            attributes=frozenset(("doc_id", "total", "added", "skipped")),
+            children={
+                "album": ("DocAlbumAdded", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocCan": ReplyModel(
+            attributes=frozenset(("fave", "comment", "tag", "tagme", "zoom", "download", "print")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "DocCount": ReplyModel(
+            attributes=frozenset(("visits", "faves", "comments", "notes", "tags", "albums", "groups", "last_visit")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "DocDates": ReplyModel(
+            attributes=frozenset(("posted_at", "replaced_at", "created", "modified_at", "comment_at")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "DocExif": ReplyModel(
+            attributes=frozenset(()),
+            children={},
+            text=False,
+            open=True,
+        ),
+        "DocGetContainersResult": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "albums": ("ContainerAlbums", False),
+                "groups": ("ContainerGroups", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocGetContextResult": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "prev": ("ContextDocs", False),
+                "doc": ("ContextDoc", False),
+                "next": ("ContextDocs", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocGetMediasResult": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "thumbs": ("DocThumbs", False),
+                "medias": ("DocMedias", False),
+                "players": ("MediasPlayers", False),
+                "original": ("Original", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocGetPermsResult": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "visibility": ("Visibility", False),
+                "permissions": ("DocPermsLevels", False),
+                "usage": ("DocPermsUsage", False),
+                "can": ("DocCan", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocMedias": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "media": ("Media", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocPermsLevels": ReplyModel(
+            attributes=frozenset(("permcomment", "permtag", "permtagme")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "DocPermsUsage": ReplyModel(
+            attributes=frozenset(("canfave", "cancomment", "cantag", "cantagme", "canzoom", "candownload", "canprint")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "DocRemoved": ReplyModel(
+            attributes=frozenset(("doc_id", "removed")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "DocThumbs": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "thumb": ("Thumb", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocYou": ReplyModel(
+            attributes=frozenset(("isfave", "visits", "last_visit")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Docs": ReplyModel(
+            attributes=frozenset(("total", "page", "pages", "per_page", "perpage", "count", "show")),
+            children={
+                "doc": ("Doc", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Fave": ReplyModel(
+            attributes=frozenset(("user_id", "username", "faved_at")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Faves": ReplyModel(
+            attributes=frozenset(("total", "page", "pages", "per_page", "count")),
+            children={
+                "fave": ("Fave", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "FileSize": ReplyModel(
+            attributes=frozenset(("bytes", "kb", "mb")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Folder": ReplyModel(
+            attributes=frozenset(("folder_id", "link", "title")),
+            children={
+                "description": (None, False),
+                "visibility": ("FolderVisibility", False),
+                "dates": ("FolderDates", False),
+                "count": ("FolderCount", False),
+                "cover": ("Cover", False),
+                "owner": ("Owner", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "FolderAlbumAdded": ReplyModel(
+            attributes=frozenset(("album_id", "added")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "FolderAlbumList": ReplyModel(
+            attributes=frozenset(("folder_id",)),
+            children={
+                "albums": ("Albums", False),
+                "cover": ("Cover", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "FolderAlbumRemoved": ReplyModel(
+            attributes=frozenset(("album_id", "removed")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "FolderAlbumsAdded": ReplyModel(
+            attributes=frozenset(("folder_id", "total", "added", "skipped")),
+            children={
+                "album": ("FolderAlbumAdded", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "FolderAlbumsRemoved": ReplyModel(
+            attributes=frozenset(("folder_id", "total", "removed", "skipped")),
+            children={
+                "album": ("FolderAlbumRemoved", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "FolderCount": ReplyModel(
+            attributes=frozenset(("albums", "public", "family", "friend", "friends", "ff")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "FolderDates": ReplyModel(
+            attributes=frozenset(("created_at", "last_update_at")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "FolderVisibility": ReplyModel(
+            attributes=frozenset(("family", "friend", "ff", "public")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Folders": ReplyModel(
+            attributes=frozenset(("total", "page", "pages", "per_page", "count", "thumbsize")),
+            children={
+                "can": ("CanCreate", False),
+                "folder": ("Folder", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Frob": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "frob": (None, False),
+            },
+            text=False,
+            open=False,
+        ),
+        "Geo": ReplyModel(
+            attributes=frozenset(("lat", "lng", "loc_id", "location")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Group": ReplyModel(
+            attributes=frozenset(("group_id", "id", "title", "lang", "link", "icon")),
+            children={
+                "description": (None, False),
+                "quota": ("GroupQuota", False),
+                "can": ("GroupCan", False),
+                "visibility": ("GroupVisibility", False),
+                "dates": ("GroupDates", False),
+                "count": ("GroupCount", False),
+                "you": ("GroupYou", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "GroupCan": ReplyModel(
+            attributes=frozenset(
+                ("add_doc", "add_topic", "accept_photo", "accept_audio", "accept_video", "accept_other")
+            ),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "GroupContext": ReplyModel(
+            attributes=frozenset(("group_id", "total", "thumbsize")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "GroupCount": ReplyModel(
+            attributes=frozenset(("members", "docs", "topics")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "GroupDates": ReplyModel(
+            attributes=frozenset(("created_at", "last_doc_at", "last_topic_at")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "GroupDocList": ReplyModel(
+            attributes=frozenset(("group_id",)),
+            children={
+                "docs": ("Docs", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "GroupDocStatus": ReplyModel(
+            attributes=frozenset(("doc_id", "added", "pending", "error")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "GroupDocsAdded": ReplyModel(
+            attributes=frozenset(("group_id", "total", "added", "skipped", "pending")),
+            children={
+                "doc": ("GroupDocStatus", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "GroupDocsGetContextResult": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "group": ("GroupContext", False),
+                "prev": ("ContextDocs", False),
+                "doc": ("ContextDoc", False),
+                "next": ("ContextDocs", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "GroupDocsRemoved": ReplyModel(
+            attributes=frozenset(("group_id", "total", "removed", "skipped")),
+            children={
+                "doc": ("DocRemoved", True),
+                "docs": ("DocRemoved", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "GroupQuota": ReplyModel(
+            attributes=frozenset(("moderated", "max", "period", "left")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "GroupVisibility": ReplyModel(
+            attributes=frozenset(("ispublic", "docs", "topics")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "GroupYou": ReplyModel(
+            attributes=frozenset(("isadmin", "ismoderator", "ismember", "docs", "joined_at", "visited_at")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Groups": ReplyModel(
+            attributes=frozenset(("total", "page", "pages", "per_page", "count", "thumbsize")),
+            children={
+                "group": ("Group", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "ItemPermissions": ReplyModel(
+            attributes=frozenset(("comment", "tag", "tagme")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "ListedMethod": ReplyModel(
+            attributes=frozenset(("name", "service", "about", "modified_at")),
+            children={
+                "authentication": ("MethodAuth", False),
+                "permissions": ("Permissions", False),
+                "title": (None, False),
+            },
+            text=False,
+            open=False,
+        ),
+        "Md5Check": ReplyModel(
+            attributes=frozenset(("count", "found")),
+            children={
+                "doc": ("Md5Match", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Md5Match": ReplyModel(
+            attributes=frozenset(("md5", "doc_id", "found")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Media": ReplyModel(
+            attributes=frozenset(("label", "ext", "w", "h", "lenght", "url")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "MediaPlayer": ReplyModel(
+            attributes=frozenset(("label", "type", "w", "h", "url")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "MediasPlayers": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "player": ("MediaPlayer", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "MethodAuth": ReplyModel(
+            attributes=frozenset(("token", "sign", "post", "safety")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "MethodInfo": ReplyModel(
+            attributes=frozenset(("name", "service")),
+            children={
+                "authentication": ("MethodAuth", False),
+                "permissions": ("Permissions", False),
+                "title": (None, False),
+                "parameters": ("MethodInfoParams", False),
+                "notes": ("MethodInfoNotes", False),
+                "response": (None, False),
+                "errors": ("MethodInfoErrors", False),
+                "changelog": ("MethodInfoChangelog", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "MethodInfoChangelog": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "log": ("MethodInfoLog", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "MethodInfoError": ReplyModel(
+            attributes=frozenset(("code", "label", "message")),
+            children={},
+            text=True,
+            open=False,
+        ),
+        "MethodInfoErrors": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "error": ("MethodInfoError", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "MethodInfoLog": ReplyModel(
+            attributes=frozenset(("date", "log")),
+            children={},
+            text=True,
+            open=False,
+        ),
+        "MethodInfoNote": ReplyModel(
+            attributes=frozenset(("for",)),
+            children={},
+            text=True,
+            open=False,
+        ),
+        "MethodInfoNotes": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "note": ("MethodInfoNote", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "MethodInfoParam": ReplyModel(
+            attributes=frozenset(("name", "required")),
+            children={},
+            text=True,
+            open=False,
+        ),
+        "MethodInfoParams": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "param": ("MethodInfoParam", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "MethodList": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "method": ("ListedMethod", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Network": ReplyModel(
+            attributes=frozenset(("total", "page", "pages", "per_page", "count", "complete")),
+            children={
+                "user": ("User", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Note": ReplyModel(
+            attributes=frozenset(("note_id", "user_id", "username", "x", "y", "w", "h", "posted_at")),
+            children={},
+            text=True,
+            open=False,
+        ),
+        "Notes": ReplyModel(
+            attributes=frozenset(("total",)),
+            children={
+                "note": ("Note", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Original": ReplyModel(
+            attributes=frozenset(("ext", "w", "h", "length", "filename", "bytes", "url")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Owner": ReplyModel(
+            attributes=frozenset(("user_id", "username", "realname", "alias", "is_pro", "icon")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Permissions": ReplyModel(
+            attributes=frozenset(("doc", "blog", "network", "profile", "post")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Post": ReplyModel(
+            attributes=frozenset(("post_id", "title", "intro", "license", "safety", "link")),
+            children={
+                "description": (None, False),
+                "visibility": ("Visibility", False),
+                "dates": ("PostDates", False),
+                "owner": ("Owner", False),
+                "count": ("PostCount", False),
+                "permissions": ("ItemPermissions", False),
+                "share": ("PostShare", False),
+                "can": ("PostCan", False),
+                "you": ("CallerStatus", False),
+                "tags": ("TagList", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "PostCan": ReplyModel(
+            attributes=frozenset(("fave", "comment", "tag", "tagme", "zoom", "share", "download", "print", "extra")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "PostCount": ReplyModel(
+            attributes=frozenset(("visits", "faves", "comments", "tags")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "PostDates": ReplyModel(
+            attributes=frozenset(("posted_at", "created", "last_comment_at", "last_update_at")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "PostGetContextResult": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "prev": ("ContextPosts", False),
+                "post": ("ContextPost", False),
+                "next": ("ContextPosts", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "PostShare": ReplyModel(
+            attributes=frozenset(("url",)),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Posts": ReplyModel(
+            attributes=frozenset(("total", "page", "pages", "per_page", "count")),
+            children={
+                "post": ("Post", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Quota": ReplyModel(
+            attributes=frozenset(("user_id", "is_pro")),
+            children={
+                "upload": ("QuotaUpload", False),
+                "maxfilesize": ("QuotaMaxFileSize", False),
+                "albums": ("QuotaAlbums", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "QuotaAlbums": ReplyModel(
+            attributes=frozenset(("max", "created", "left")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "QuotaAmount": ReplyModel(
+            attributes=frozenset(("bytes", "kb", "mb", "percent", "seconds")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "QuotaMaxFileSize": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "photo": ("FileSize", False),
+                "audio": ("FileSize", False),
+                "video": ("FileSize", False),
+                "other": ("FileSize", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "QuotaUpload": ReplyModel(
+            attributes=frozenset(("unlimited",)),
+            children={
+                "max": ("QuotaAmount", False),
+                "used": ("QuotaAmount", False),
+                "left": ("QuotaAmount", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "Tag": ReplyModel(
+            attributes=frozenset(("tag_id", "type", "user_id", "keyword", "member_id", "title")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "TagEntry": ReplyModel(
+            attributes=frozenset(("id", "type", "user_id", "tag", "added_at", "docs", "posts")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "TagList": ReplyModel(
+            attributes=frozenset(("total", "count", "type", "user_id", "added", "dropped")),
+            children={
+                "tag": ("TagEntry", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Tags": ReplyModel(
+            attributes=frozenset(("total",)),
+            children={
+                "tag": ("Tag", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Thumb": ReplyModel(
+            attributes=frozenset(("label", "ext", "w", "h", "url", "secret")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Ticket": ReplyModel(
+            attributes=frozenset(("id", "done", "invalid", "doc_id", "eta")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Tickets": ReplyModel(
+            attributes=frozenset(("count", "done", "invalid", "left", "eta")),
+            children={
+                "ticket": ("Ticket", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "User": ReplyModel(
+            attributes=frozenset(
+                (
+                    "user_id",
+                    "username",
+                    "realname",
+                    "lg",
+                    "is_pro",
+                    "is_online",
+                    "is_closed",
+                    "tmo",
+                    "alias",
+                    "icon",
+                    "link",
+                )
+            ),
+            children={
+                "relation": ("UserRelation", False),
+                "location": ("UserLocation", False),
+                "count": ("UserCount", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "UserCount": ReplyModel(
+            attributes=frozenset(("docs", "posts", "network")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "UserLocation": ReplyModel(
+            attributes=frozenset(("country", "town", "lat", "lng")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "UserRelation": ReplyModel(
+            attributes=frozenset(("isfamily", "isfriend", "iscontact", "revfamily", "revfriend", "revcontact")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Visibility": ReplyModel(
+            attributes=frozenset(("ispublic", "isfriend", "isfamily", "share")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Visit": ReplyModel(
+            attributes=frozenset(("user_id", "username", "visited_at", "first_visit_at", "visits")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "Visits": ReplyModel(
+            attributes=frozenset(("total", "page", "pages", "per_page", "count")),
+            children={
+                "anonymous": ("AnonymousVisits", False),
+                "visit": ("Visit", True),
+            },
+            text=False,
+            open=False,
+        ),
+    },
+    texts={
+        "account.getQuota": MethodText(
+            summary="Upload quota of the calling member.",
+            params={},
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/account.getQuota",
+        ),
+        "album.create": MethodText(
+            summary="Create an album.",
+            params={
+                "title": "Title of the new album.",
+                "description": "Description; some HTML is allowed.",
+                "cover_id": "Document to show as the cover; it must belong to the caller.",
+                "perm_comment": "Who may comment on the album.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.create",
+        ),
+        "album.delete": MethodText(
+            summary="Delete an album.",
+            params={
+                "album_id": "The album to delete.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.delete",
+        ),
+        "album.docs.add": MethodText(
+            summary="Add one or more documents to an album.",
+            params={
+                "album_id": "The album to add the documents to.",
+                "doc_id": "One document or a list of documents.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.docs.add",
+        ),
+        "album.docs.getContext": MethodText(
+            summary="Documents before and after a document in an album.",
+            params={
+                "album_id": "The album the document is in.",
+                "doc_id": "The document whose neighbours are wanted.",
+                "media": "Only return this kind of media; it must match the document's own media.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "prev": "How many previous (older) items to return.",
+                "next": "How many next (newer) items to return.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.docs.getContext",
+        ),
+        "album.docs.getList": MethodText(
+            summary="Documents of an album, one page at a time.",
+            params={
+                "album_id": "The album to list.",
+                "media": "Only return this kind of media.",
+                "share": "Only return documents of this privacy level; only on an album of the authenticated caller.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.docs.getList",
+        ),
+        "album.docs.remove": MethodText(
+            summary="Remove one or more documents from an album.",
+            params={
+                "album_id": "The album to remove the documents from.",
+                "doc_id": "One document or a list of documents.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/album.docs.remove",
+        ),
+        "album.docs.setList": MethodText(
+            summary="Replace all the documents of an album, and its cover.",
+            params={
+                "album_id": "The album to fill.",
+                "doc_ids": "The new documents, in display order; they replace the current ones.",
+                "cover_id": "The cover; it must be one of doc_ids.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/album.docs.setList",
+        ),
+        "album.edit": MethodText(
+            summary="Change an album's title, description or cover.",
+            params={
+                "album_id": "The album to edit.",
+                "title": "New title.",
+                "description": "New description; some HTML is allowed.",
+                "cover_id": "Document to use as the new cover; it must belong to the caller.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/album.edit",
+        ),
+        "album.get": MethodText(
+            summary="Details of one album.",
+            params={
+                "album_id": "The album to describe.",
+                "thumbsize": "Size of the cover; sizes above 800 depend on the owner's preferences.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.get",
+        ),
+        "album.getFaves": MethodText(
+            summary="Members who made an album a favourite.",
+            params={
+                "album_id": "The album.",
+                "per_page": "Number of members per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.getFaves",
+        ),
+        "album.getList": MethodText(
+            summary="A member's albums, one page at a time.",
+            params={
+                "user_id": "The member whose albums to list; the calling member when omitted.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "empty": "true to include empty albums.",
+                "thumbsize": "Size of the covers; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of albums per page.",
+                "page": "Page of results to return.",
+                "notinfolder": "true to list only albums that are in no folder.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.getList",
+        ),
+        "album.getVisitors": MethodText(
+            summary="Latest visitors of an album.",
+            params={
+                "album_id": "The album.",
+                "per_page": "Number of visitors per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.getVisitors",
+        ),
+        "album.orderList": MethodText(
+            summary="Set the display order of the caller's albums.",
+            params={
+                "album_ids": "Albums in the wanted order, first displayed first.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.orderList",
+        ),
+        "album.setPerms": MethodText(
+            summary="Set who may comment on an album.",
+            params={
+                "album_id": "The album.",
+                "perm_comment": "Who may comment on the album.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.setPerms",
+        ),
+        "api.methods.get": MethodText(
+            summary="Describe one API method: parameters, reply sample, errors, changelog.",
+            params={
+                "method": "The method to describe, e.g. doc.get.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/api.methods.get",
+        ),
+        "api.methods.getList": MethodText(
+            summary="List every API method with its flags and permissions.",
+            params={},
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/api.methods.getList",
+        ),
+        "auth.checkToken": MethodText(
+            summary="Check a token and return its user and permissions.",
+            params={
+                "extra": "Extra information to return; pref refers to user.pref.get, which is not in the method list.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/auth.checkToken",
+        ),
+        "auth.getFrob": MethodText(
+            summary="Start the desktop authorization flow by asking for a frob.",
+            params={},
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/auth.getFrob",
+        ),
+        "auth.getToken": MethodText(
+            summary="Exchange an approved frob for an authentication token.",
+            params={
+                "frob": "The frob the user approved.",
+                "extra": "Extra information to return; pref refers to user.pref.get, which is not in the method list.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/auth.getToken",
+        ),
+        "doc.albums.add": MethodText(
+            summary="Add a document to one or more albums.",
+            params={
+                "doc_id": "The document to add.",
+                "album_id": "One album or a list of albums.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.albums.add",
+        ),
+        "doc.checkMD5": MethodText(
+            summary="Find which files are already in the caller's documents, by MD5.",
+            params={
+                "md5": "MD5 checksum(s) of the files to look for.",
+            },
+            changelog=("2009-08-18: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.checkMD5",
+        ),
+        "doc.comments.add": MethodText(
+            summary="Comment on a document.",
+            params={
+                "doc_id": "The document to comment on.",
+                "content": "Text of the comment; some HTML is allowed.",
+                "preview": "true to preview the comment without adding it.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.comments.add",
+        ),
+        "doc.comments.delete": MethodText(
+            summary="Delete a comment on a document.",
+            params={
+                "comment_id": "The comment to delete; the caller must be its author or the document's owner.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.comments.delete",
+        ),
+        "doc.comments.edit": MethodText(
+            summary="Change the text of a comment on a document.",
+            params={
+                "comment_id": "The comment to edit.",
+                "content": "New text; some HTML is allowed.",
+                "preview": "true to preview the change without saving it.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.comments.edit",
+        ),
+        "doc.comments.get": MethodText(
+            summary="One comment on a document.",
+            params={
+                "comment_id": "The comment.",
+                "extra": "Extra information to include for each item.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.comments.get",
+        ),
+        "doc.comments.getList": MethodText(
+            summary="Comments on a document, one page at a time.",
+            params={
+                "doc_id": "The document.",
+                "extra": "Extra information to include for each item.",
+                "per_page": "Number of comments per page.",
+                "page": "Page of results to return.",
+                "lg": "The reader's language code, e.g. fr, en, ca.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.comments.getList",
+        ),
+        "doc.comments.reply": MethodText(
+            summary="Reply to a comment on a document.",
+            params={
+                "comment_id": "The comment to reply to.",
+                "content": "Text of the reply; some HTML is allowed.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.comments.reply",
+        ),
+        "doc.delete": MethodText(
+            summary="Delete a document.",
+            params={
+                "doc_id": "The document to delete; it must belong to the caller.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.delete",
+        ),
+        "doc.get": MethodText(
+            summary="Details of one document.",
+            params={
+                "doc_id": "The document to describe.",
+                "extra": "Extra information to include.",
+            },
+            changelog=("2008-12-01: Method created.", "2010-09-02: Added safety."),
+            doc_url="http://www.ipernity.com/help/api/method/doc.get",
+        ),
+        "doc.getContainers": MethodText(
+            summary="Albums and groups a document belongs to.",
+            params={
+                "doc_id": "The document.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getContainers",
+        ),
+        "doc.getContext": MethodText(
+            summary="Documents before and after a document in its owner's stream.",
+            params={
+                "doc_id": "The document whose neighbours are wanted.",
+                "media": "Only return this kind of media.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "prev": "How many previous (older) items to return.",
+                "next": "How many next (newer) items to return.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getContext",
+        ),
+        "doc.getExif": MethodText(
+            summary="Metadata (EXIF, ID3, ...) of a document.",
+            params={
+                "doc_id": "The document.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getExif",
+        ),
+        "doc.getFaves": MethodText(
+            summary="Members who made a document a favourite.",
+            params={
+                "doc_id": "The document.",
+                "per_page": "Number of members per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getFaves",
+        ),
+        "doc.getList": MethodText(
+            summary="A member's documents, one page at a time.",
+            params={
+                "user_id": "The member whose documents to list; the caller's own when left out (live behaviour).",
+                "media": "Only return this kind of media.",
+                "share": "Only return documents of this privacy level.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getList",
+        ),
+        "doc.getMedias": MethodText(
+            summary="URLs of every version of a document: thumbnails, encodings, players, original.",
+            params={
+                "doc_id": "The document.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getMedias",
+        ),
+        "doc.getPerms": MethodText(
+            summary="Visibility and permissions of a document.",
+            params={
+                "doc_id": "The document.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getPerms",
+        ),
+        "doc.getVisitors": MethodText(
+            summary="Latest visitors of a document.",
+            params={
+                "doc_id": "The document.",
+                "per_page": "Number of visitors per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getVisitors",
+        ),
+        "doc.notes.add": MethodText(
+            summary="Draw a note on a photo.",
+            params={
+                "doc_id": "The photo.",
+                "content": "Text of the note; some HTML is allowed. Not needed when member_id is given.",
+                "member_id": "A member to attach to the note.",
+                "x": "Left edge of the note, in pixels.",
+                "y": "Top edge of the note, in pixels.",
+                "w": "Width of the note, in pixels.",
+                "h": "Height of the note, in pixels.",
+                "preview": "true to preview the note without adding it.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.notes.add",
+        ),
+        "doc.notes.delete": MethodText(
+            summary="Remove a note from a photo.",
+            params={
+                "note_id": "The note to remove.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.notes.delete",
+        ),
+        "doc.notes.edit": MethodText(
+            summary="Change the text or the place of a note on a photo.",
+            params={
+                "note_id": "The note to edit.",
+                "content": "New text; some HTML is allowed.",
+                "x": "Left edge of the note, in pixels.",
+                "y": "Top edge of the note, in pixels.",
+                "w": "Width of the note, in pixels.",
+                "h": "Height of the note, in pixels.",
+                "preview": "true to preview the change without saving it.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.notes.edit",
+        ),
+        "doc.search": MethodText(
+            summary="Search documents by text, tags, place, date, album or group.",
+            params={
+                "user_id": "Only this member's documents; everyone's public documents when omitted.",
+                "media": "Only return this kind of media.",
+                "share": "Only the caller's documents of this privacy level; ignored unless user_id is the caller.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "text": "Full-text query on titles, descriptions and tags; +word, -word and quotes switch to boolean mode.",
+                "tags": "Tags to look for.",
+                "album_id": "Search only in this album.",
+                "group_id": "Search only in this group.",
+                "license": "One license or several (see doc.setLicense).",
+                "posted_min": "Earliest posting time (unix time, GMT).",
+                "posted_max": "Latest posting time (unix time, GMT).",
+                "created_min": "Earliest date taken, as YYYY-MM-DD HH:MM:SS.",
+                "created_max": "Latest date taken, as YYYY-MM-DD HH:MM:SS.",
+                "lat": "Latitude of the search centre, in degrees.",
+                "lng": "Longitude of the search centre, in degrees.",
+                "dist": "Search radius in meters.",
+                "sort": "Order of the results.",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.search",
+        ),
+        "doc.set": MethodText(
+            summary="Change a document's title and description, and optionally its other settings.",
+            params={
+                "doc_id": "The document to edit.",
+                "title": "New title.",
+                "description": "New description.",
+                "lat": "Latitude; -999 with lng -999 removes the location. As in doc.setGeo.",
+                "lng": "Longitude; -999 with lat -999 removes the location. As in doc.setGeo.",
+                "is_public": "Public (true) or private (false). As in doc.setPerms.",
+                "is_family": "Visible to family. As in doc.setPerms.",
+                "is_friend": "Visible to friends. As in doc.setPerms.",
+                "share": "Privacy level in one value; overrides the is_* flags. As in doc.setPerms.",
+                "perm_comment": "Who may comment. As in doc.setPerms.",
+                "perm_tag": "Who may add tags. As in doc.setPerms.",
+                "perm_tagme": "Who may tag themselves. As in doc.setPerms.",
+                "license": "License code. As in doc.setLicense.",
+                "safety": "Safety level. As in doc.setSafety.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.set",
+        ),
+        "doc.setGeo": MethodText(
+            summary="Set or clear the location of a document.",
+            params={
+                "doc_id": "The document.",
+                "lng": "Longitude in decimal degrees, e.g. 43.6667; overrides EXIF. -999 with lat -999 clears the location.",
+                "lat": "Latitude in decimal degrees, e.g. 6.9234; overrides EXIF. -999 with lng -999 clears the location.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.setGeo",
+        ),
+        "doc.setLicense": MethodText(
+            summary="Set the license of a document.",
+            params={
+                "doc_id": "The document.",
+                "license": "The license code.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.setLicense",
+        ),
+        "doc.setPerms": MethodText(
+            summary="Set the privacy and the comment/tag permissions of a document.",
+            params={
+                "doc_id": "The document.",
+                "is_public": "Public (true) or private (false).",
+                "is_family": "Visible to family.",
+                "is_friend": "Visible to friends.",
+                "share": "Privacy level in one value; when sent, the is_* flags are ignored.",
+                "perm_comment": "Who may comment.",
+                "perm_tag": "Who may add tags.",
+                "perm_tagme": "Who may tag themselves on the document.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.setPerms",
+        ),
+        "doc.setSafety": MethodText(
+            summary="Set the safety level of a document.",
+            params={
+                "doc_id": "The document.",
+                "safety": "The safety level.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.setSafety",
+        ),
+        "doc.tags.add": MethodText(
+            summary="Add keyword or member tags to a document.",
+            params={
+                "doc_id": "The document to tag.",
+                "keywords": 'Keyword tags, e.g. holidays,beach or "blue sky",sunset.',
+                "members": "Member ids or web aliases from the caller's network.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.tags.add",
+        ),
+        "doc.tags.edit": MethodText(
+            summary="Replace the keyword and member tags of a document.",
+            params={
+                "doc_id": "The document; it must belong to the caller.",
+                "keywords": 'The new keyword tags, e.g. holidays,beach or "blue sky",sunset; empty to remove them all.',
+                "members": "The new member tags (member ids or aliases from the caller's network); empty to remove them all.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/doc.tags.edit",
+        ),
+        "doc.tags.getList": MethodText(
+            summary="Tags of a document.",
+            params={
+                "doc_id": "The document.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.tags.getList",
+        ),
+        "doc.tags.remove": MethodText(
+            summary="Remove one tag from a document.",
+            params={
+                "doc_id": "The document.",
+                "type": "Kind of tag.",
+                "id": "The tag to remove.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.tags.remove",
+        ),
+        "explore.docs.getPopular": MethodText(
+            summary="The week's most popular documents.",
+            params={
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "media": "Only return this kind of media (photo or video).",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/explore.docs.getPopular",
+        ),
+        "explore.docs.getRecent": MethodText(
+            summary="Documents recently posted by everyone.",
+            params={
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "media": "Only return this kind of media.",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "count": "Number of documents to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/explore.docs.getRecent",
+        ),
+        "explore.docs.homepage": MethodText(
+            summary="The latest documents featured on the home page.",
+            params={
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/explore.docs.homepage",
+        ),
+        "explore.groups.getRandom": MethodText(
+            summary="A few interesting groups, picked at random.",
+            params={
+                "count": "Number of groups to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/explore.groups.getRandom",
+        ),
+        "faves.albums.add": MethodText(
+            summary="Add an album to the caller's faves.",
+            params={
+                "album_id": "The album to add.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/faves.albums.add",
+        ),
+        "faves.albums.getList": MethodText(
+            summary="A member's favourite albums, one page at a time.",
+            params={
+                "user_id": "The member whose faves to list; the calling member when omitted.",
+                "owner_id": "Only albums owned by this member.",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of albums per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/faves.albums.getList",
+        ),
+        "faves.albums.remove": MethodText(
+            summary="Remove an album from the caller's faves.",
+            params={
+                "album_id": "The album to remove.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/faves.albums.remove",
+        ),
+        "faves.docs.add": MethodText(
+            summary="Add a document to the caller's faves.",
+            params={
+                "doc_id": "The document to add.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/faves.docs.add",
+        ),
+        "faves.docs.getList": MethodText(
+            summary="A member's favourite documents, one page at a time.",
+            params={
+                "user_id": "The member whose faves to list; the calling member when omitted.",
+                "owner_id": "Only documents owned by this member.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/faves.docs.getList",
+        ),
+        "faves.docs.remove": MethodText(
+            summary="Remove a document from the caller's faves.",
+            params={
+                "doc_id": "The document to remove.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/faves.docs.remove",
+        ),
+        "folder.albums.add": MethodText(
+            summary="Add one or more albums to a folder.",
+            params={
+                "folder_id": "The folder to add the albums to.",
+                "album_id": "One album or a list of albums.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.albums.add",
+        ),
+        "folder.albums.getList": MethodText(
+            summary="Albums of a folder, one page at a time.",
+            params={
+                "folder_id": "The folder to list.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of albums per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.albums.getList",
+        ),
+        "folder.albums.remove": MethodText(
+            summary="Remove one or more albums from a folder.",
+            params={
+                "folder_id": "The folder to remove the albums from.",
+                "album_id": "One album or a list of albums.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.albums.remove",
+        ),
+        "folder.create": MethodText(
+            summary="Create a folder.",
+            params={
+                "title": "Title of the new folder.",
+                "description": "Description; some HTML is allowed.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.create",
+        ),
+        "folder.delete": MethodText(
+            summary="Delete a folder.",
+            params={
+                "folder_id": "The folder to delete.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.delete",
+        ),
+        "folder.edit": MethodText(
+            summary="Change a folder's title, description or cover.",
+            params={
+                "folder_id": "The folder to edit.",
+                "title": "New title.",
+                "description": "New description; some HTML is allowed.",
+                "cover_id": "Document to use as the new cover; it must belong to the caller.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.edit",
+        ),
+        "folder.get": MethodText(
+            summary="Details of one folder.",
+            params={
+                "folder_id": "The folder to describe.",
+                "thumbsize": "Size of the cover; sizes above 800 depend on the owner's preferences.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.get",
+        ),
+        "folder.getList": MethodText(
+            summary="A member's folders, one page at a time.",
+            params={
+                "user_id": "The member whose folders to list; the calling member when omitted.",
+                "empty": "true to include empty folders.",
+                "thumbsize": "Size of the covers; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of folders per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.getList",
+        ),
+        "folder.orderList": MethodText(
+            summary="Set the display order of the caller's folders.",
+            params={
+                "folder_ids": "Folders in the wanted order, first displayed first.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/folder.orderList",
+        ),
+        "group.docs.add": MethodText(
+            summary="Add one or more documents to a group.",
+            params={
+                "group_id": "The group to add the documents to.",
+                "doc_id": "One document or a list of documents.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/group.docs.add",
+        ),
+        "group.docs.getContext": MethodText(
+            summary="Documents before and after a document in a group.",
+            params={
+                "group_id": "The group the document is in.",
+                "doc_id": "The document whose neighbours are wanted.",
+                "user_id": "Only documents owned by this member.",
+                "media": "Only return this kind of media; it must match the document's own media.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "prev": "How many previous (older) items to return.",
+                "next": "How many next (newer) items to return.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "extra": "Extra information to include for each item.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/group.docs.getContext",
+        ),
+        "group.docs.getList": MethodText(
+            summary="Documents of a group, one page at a time.",
+            params={
+                "group_id": "The group to list.",
+                "user_id": "Only documents owned by this member.",
+                "media": "Only return this kind of media.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/group.docs.getList",
+        ),
+        "group.docs.remove": MethodText(
+            summary="Remove one or more documents from a group.",
+            params={
+                "group_id": "The group to remove the documents from.",
+                "doc_id": "One document or a list of documents.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/group.docs.remove",
+        ),
+        "group.get": MethodText(
+            summary="Details of one group.",
+            params={
+                "group_id": "The group, by id or by alias.",
+                "lang": "Language code of the group title and description; defaults to the caller's or the browser's language.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/group.get",
+        ),
+        "group.getList": MethodText(
+            summary="Groups a member belongs to, one page at a time.",
+            params={
+                "user_id": "The member whose groups to list; the calling member when omitted.",
+                "lang": "Language code of the group title and description; defaults to the caller's or the browser's language.",
+                "per_page": "Number of groups per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/group.getList",
+        ),
+        "group.search": MethodText(
+            summary="Search groups by text.",
+            params={
+                "text": "Full-text query on group titles and descriptions; +word and -word switch to boolean mode.",
+                "lang": "Language code of the group title and description; defaults to the caller's or the browser's language.",
+                "sort": "Order of the results.",
+                "per_page": "Number of groups per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/group.search",
+        ),
+        "network.autocomplete": MethodText(
+            summary="Members of the caller's network matching part of a username, for an autocomplete list.",
+            params={
+                "query": "Start of the usernames to match; case-insensitive.",
+                "anywhere": "true to match anywhere in a word instead of at word starts.",
+                "relation": "Only members of this relation to the caller.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/network.autocomplete",
+        ),
+        "network.docs.getRecent": MethodText(
+            summary="Recent uploads by members of the caller's network.",
+            params={
+                "hours": "Only documents posted in the last N hours; by default since the caller's last visit to each member.",
+                "limit": "Documents to show per member.",
+                "relation": "Only members of this relation to the caller.",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "count": "Number of documents to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/network.docs.getRecent",
+        ),
+        "network.getList": MethodText(
+            summary="Members of someone's network, one page at a time.",
+            params={
+                "user_id": "The member whose network to list; the calling member when omitted.",
+                "relation": "Only members of this relation; only honoured for the caller's own network.",
+                "extra": "Extra information to include for each item.",
+                "per_page": "Number of members per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/network.getList",
+        ),
+        "post.comments.add": MethodText(
+            summary="Comment on a post.",
+            params={
+                "post_id": "The post to comment on.",
+                "content": "Text of the comment; some HTML is allowed.",
+                "preview": "true to preview the comment without adding it.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.comments.add",
+        ),
+        "post.comments.delete": MethodText(
+            summary="Delete a comment on a post.",
+            params={
+                "comment_id": "The comment to delete; the caller must be its author or the post's owner.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.comments.delete",
+        ),
+        "post.comments.edit": MethodText(
+            summary="Change the text of a comment on a post.",
+            params={
+                "comment_id": "The comment to edit.",
+                "content": "New text; some HTML is allowed.",
+                "preview": "true to preview the change without saving it.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.comments.edit",
+        ),
+        "post.comments.get": MethodText(
+            summary="One comment on a post.",
+            params={
+                "comment_id": "The comment.",
+                "extra": "Extra information to include; doc.comments.get knows owner.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.comments.get",
+        ),
+        "post.comments.getList": MethodText(
+            summary="Comments on a post, one page at a time.",
+            params={
+                "post_id": "The post.",
+                "extra": "Extra information to include; doc.comments.getList knows owner.",
+                "per_page": "Number of comments per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.comments.getList",
+        ),
+        "post.comments.reply": MethodText(
+            summary="Reply to a comment on a post.",
+            params={
+                "comment_id": "The comment to reply to.",
+                "content": "Text of the reply; some HTML is allowed.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.comments.reply",
+        ),
+        "post.get": MethodText(
+            summary="Details of one post.",
+            params={
+                "post_id": "The post to describe.",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the embedded thumbnail; sizes above 800 depend on the owner's preferences.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.get",
+        ),
+        "post.getContext": MethodText(
+            summary="Posts before and after a post in its owner's post stream.",
+            params={
+                "post_id": "The post whose neighbours are wanted.",
+                "prev": "How many previous (older) posts to return.",
+                "next": "How many next (newer) posts to return.",
+                "thumbsize": "Size of the embedded thumbnails; sizes above 800 depend on the owner's preferences.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.getContext",
+        ),
+        "post.getFaves": MethodText(
+            summary="Members who made a post a favourite.",
+            params={
+                "post_id": "The post.",
+                "per_page": "Number of members per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.getFaves",
+        ),
+        "post.getList": MethodText(
+            summary="A member's posts, one page at a time.",
+            params={
+                "user_id": "The member whose posts to list.",
+                "share": "Only return posts of this privacy level.",
+                "extra": "Extra information to include for each post; post.get knows tags and embed.",
+                "thumbsize": "Size of the embedded thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of posts per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.getList",
+        ),
+        "post.getVisitors": MethodText(
+            summary="Latest visitors of a post.",
+            params={
+                "post_id": "The post.",
+                "per_page": "Number of visitors per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.getVisitors",
+        ),
+        "post.search": MethodText(
+            summary="Search posts by text, tags or date.",
+            params={
+                "user_id": "Only this member's posts; everyone's public posts when omitted.",
+                "share": "Only the caller's posts of this privacy level; ignored unless user_id is the caller.",
+                "text": "Full-text query on titles, texts and tags; +word, -word and quotes switch to boolean mode.",
+                "tags": "Tags to look for.",
+                "license": "One license code or several, e.g. 1,3,7.",
+                "posted_min": "Earliest posting time (unix time, GMT).",
+                "posted_max": "Latest posting time (unix time, GMT).",
+                "created_min": "Earliest creation date, as YYYY-MM-DD.",
+                "created_max": "Latest creation date, as YYYY-MM-DD.",
+                "sort": "Order of the results.",
+                "extra": "Extra information to include for each item.",
+                "thumbsize": "Size of the embedded thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of posts per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.search",
+        ),
+        "post.set": MethodText(
+            summary="Create a post, or change the title, text and settings of one.",
+            params={
+                "post_id": "The post to edit; a new post is created when omitted.",
+                "title": "New title.",
+                "content": "New text.",
+                "intro": "New introduction.",
+                "com": "Who may comment; the value list was not captured from the help page (doc.setPerms uses 0 only you, 3 friends and family, 4 contacts, 5 every member).",
+                "tag": "Who may add tags; the value list was not captured from the help page.",
+                "tagme": "Who may tag themselves; the value list was not captured from the help page.",
+                "lg_id": "Language id; the value list was not captured from the help page.",
+                "share": "Privacy level in one value; the value list was not captured from the help page (post.search lists 0 private to 4 public).",
+                "license": "License code; the value list was not captured from the help page (doc.setLicense lists 0, 1, 3, 5, 7, 9, 11, 255).",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/post.set",
+        ),
+        "tags.docs.getList": MethodText(
+            summary="Documents carrying a given tag, one page at a time.",
+            params={
+                "type": "Kind of tag.",
+                "id": "The tag.",
+                "user_id": "Only documents owned by this member.",
+                "safesurf": "Only return documents of this safety level (see doc.setSafety).",
+                "media": "Only return this kind of media.",
+                "extra": "Extra information to include for each document; original needs user_id.",
+                "sort": "Order of the results.",
+                "thumbsize": "Size of the thumbnails; sizes above 800 depend on the owner's preferences.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/tags.docs.getList",
+        ),
+        "tags.user.getList": MethodText(
+            summary="Tags a member has used.",
+            params={
+                "user_id": "The member; the calling member when omitted.",
+                "type": "Kind of tags to return; keywords by default.",
+                "count": "Number of tags to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/tags.user.getList",
+        ),
+        "tags.user.getPopular": MethodText(
+            summary="A member's most used tags.",
+            params={
+                "user_id": "The member; the calling member when omitted.",
+                "type": "Kind of tags to return; keywords by default.",
+                "count": "Number of tags to return.",
+            },
+            changelog=("2009-10-18: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/tags.user.getPopular",
+        ),
+        "test.echo": MethodText(
+            summary="Send back the echo parameter; a way to test a connection.",
+            params={
+                "echo": "Any text; it comes back unchanged.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/test.echo",
+        ),
+        "test.hello": MethodText(
+            summary="Say hello; the smallest call there is.",
+            params={},
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/test.hello",
+        ),
+        "upload.checkTickets": MethodText(
+            summary="Progress of one or more upload tickets.",
+            params={
+                "tickets": "Tickets returned by upload.file or upload.replace.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/upload.checkTickets",
+        ),
+        "upload.file": MethodText(
+            summary="Upload a new document; returns a ticket to follow with upload.checkTickets.",
+            params={
+                "file": "The file, sent as a multipart part and left out of the signature.",
+                "title": "Title of the document.",
+                "description": "Description; some HTML is allowed.",
+                "created_at": "When it was taken; overrides the EXIF date.",
+                "license": "License code.",
+                "is_public": "Public (true) or private (false).",
+                "is_family": "Visible to family.",
+                "is_friend": "Visible to friends.",
+                "safety": "Safety level.",
+                "keywords": 'Keyword tags, e.g. holidays,beach or "blue sky",sunset.',
+                "album_id": "Album to add the document to.",
+                "member_ids": "Members to tag on the document.",
+                "perm_comment": "Who may comment.",
+                "perm_tag": "Who may add tags.",
+                "perm_tagme": "Who may tag themselves.",
+                "lng": "Longitude in decimal degrees; overrides EXIF. -999 with lat -999 means no location.",
+                "lat": "Latitude in decimal degrees; overrides EXIF. -999 with lng -999 means no location.",
+                "dir": "Orientation; overrides EXIF.",
+                "async": "true returns at once; false waits for the document to be complete.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/upload.file",
+        ),
+        "upload.replace": MethodText(
+            summary="Replace the file of a document (PRO accounts); returns a ticket.",
+            params={
+                "file": "The new file, of the same media type; left out of the signature.",
+                "doc_id": "The document to replace.",
+                "async": "true returns at once; false waits for the document to be complete.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/upload.replace",
+        ),
+        "user.get": MethodText(
+            summary="Profile of a member.",
+            params={
+                "user_id": "The member, by id or by alias.",
+                "extra": "Extra information to include for each item.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/user.get",
+        ),
     },
 )

@@ -42,6 +42,13 @@ class Client(BaseClient):
         session: A requests.Session to send with; one is created otherwise.
         retry: How failed calls are retried; see RetryPolicy.
         validate: Check parameters before sending (default True).
+        rate_limit: At most so many requests per so many seconds, shared by threads; see RateLimit.
+        authorize_url: Where members grant access: https://www.ipernity.com/apps/authorize, or the
+            same path on ``endpoint`` when that is given.
+
+    ``Client.from_env()`` builds one from the IPERNITY_* environment variables (or the stored
+    token), ``Client.from_oauth(...)`` one that signs with OAuth 1.0a; ``login``,
+    ``complete_login``, ``check_token`` and ``oauth_login`` get a member's token.
     """
 
     _api = API

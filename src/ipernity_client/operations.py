@@ -418,7 +418,7 @@ DOC_GET_FAVES = Operation(
 DOC_GET_LIST = Operation(
     name="doc.getList",
     params=(
-        Param("user_id", "id", required=True),
+        Param("user_id", "id"),
         Param("media", "enum", values=("photo", "video", "audio", "other")),
         Param("share", "enum", values=("0", "1", "2", "3", "4")),
         Param("safesurf", "enum", values=("1", "2", "3")),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import html
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,9 +26,9 @@ from codegen.naming import camel
 from codegen.problems import SpecError
 from codegen.yamlfile import SourceFile, load
 
+from ..reference import HINT, REFERENCE, Reference, read_updates
 from .specs import SPEC, spec_copy
 
-REFERENCE = Path(__file__).parent.parent / "reference"
 METHODS = sorted(path.name.removesuffix(".yaml") for path in (SPEC / "methods").glob("*.yaml"))
 per_method = pytest.mark.parametrize("name", METHODS)
 
@@ -37,12 +36,9 @@ OWN = "spec"
 Text = tuple[str, str]  # (where it comes from, the description)
 
 
-@cache
 def reference(kind: str) -> dict[str, Any]:
-    """One reference file (method-list, methods, method-errors), keyed by method name."""
-    data = json.loads((REFERENCE / f"ipernity-{kind}.json").read_text(encoding="utf-8"))
-    methods: dict[str, Any] = data.get("methods", data)
-    return methods
+    """The reference data of one kind (method-list, methods, method-errors), keyed by method name."""
+    return REFERENCE.get(kind)
 
 
 @cache
@@ -63,6 +59,11 @@ def at(source: SourceFile, *where: str | int) -> str:
 
 def report(problems: list[str]) -> str:
     return "\n".join(problems)
+
+
+def against_sources(problems: list[str]) -> str:
+    """A report of disagreements with the reference data, naming the command that records an API change."""
+    return report([*problems, HINT] if problems else [])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -137,13 +138,14 @@ def flag_problems(source: SourceFile, listed: dict[str, Any] | None) -> list[str
 @per_method
 def test_auth_flags_are_those_of_the_method_list(name: str) -> None:
     source = method_file(SPEC, name)
-    assert flag_problems(source, reference("method-list").get(name)) == []
+    problems = flag_problems(source, reference("method-list").get(name))
+    assert problems == [], against_sources(problems)
 
 
 def test_method_files_are_the_method_list() -> None:
     listed = set(reference("method-list"))
-    assert sorted(set(METHODS) - listed) == [], "method files for methods api.methods.getList does not have"
-    assert sorted(listed - set(METHODS)) == [], "methods of api.methods.getList without a method file"
+    assert sorted(set(METHODS) - listed) == [], f"method files for methods api.methods.getList does not have. {HINT}"
+    assert sorted(listed - set(METHODS)) == [], f"methods of api.methods.getList without a method file. {HINT}"
 
 
 def test_flag_check_finds_a_wrong_flag_and_a_token_without_signature(tmp_path: Path) -> None:
@@ -262,13 +264,13 @@ def note_sentences(note: str, param: str) -> Iterator[str]:
             yield sentence
 
 
-def param_texts(method: str, param: dict[str, Any]) -> list[Text]:
+def param_texts(method: str, param: dict[str, Any], ref: Reference = REFERENCE) -> list[Text]:
     """Every description of one parameter: the dump's, the help page's, its notes', and ours."""
     found: list[Text] = []
-    for entry in reference("methods").get(method, {}).get("parameters", []):
+    for entry in (ref.get("methods").get(method) or {}).get("parameters", []):
         if entry["name"] == param["name"] and entry.get("value"):
             found.append(("api.methods.get dump", entry["value"]))
-    page = reference("method-errors").get(method) or {}
+    page = ref.get("method-errors").get(method) or {}
     for entry in page.get("extra_params") or []:
         if entry["name"] == param["name"]:
             found.append(("help page", entry["description"]))
@@ -315,20 +317,25 @@ def limit_problems(param: dict[str, Any], texts: list[Text]) -> list[str]:
     return problems
 
 
-def parameter_problems(name: str, check: Callable[[dict[str, Any], list[Text]], list[str]]) -> list[str]:
+def parameter_problems(
+    name: str,
+    check: Callable[[dict[str, Any], list[Text]], list[str]],
+    root: Path = SPEC,
+    ref: Reference = REFERENCE,
+) -> list[str]:
     """``check``'s problems with each parameter of method ``name``, each prefixed with file, line and field."""
-    source = method_file(SPEC, name)
+    source = method_file(root, name)
     return [
         f"{at(source, 'parameters', index)}: {problem}"
         for index, param in enumerate(source.data["parameters"])
-        for problem in check(param, param_texts(name, param))
+        for problem in check(param, param_texts(name, param, ref))
     ]
 
 
 @per_method
 def test_limits_and_values_named_in_descriptions_are_declared(name: str) -> None:
     problems = parameter_problems(name, limit_problems)
-    assert problems == [], report(problems)
+    assert problems == [], against_sources(problems)
 
 
 DESCRIBED = [
@@ -468,7 +475,7 @@ def type_problems(param: dict[str, Any], texts: list[Text]) -> list[str]:
 @per_method
 def test_parameter_types_follow_names_and_descriptions(name: str) -> None:
     problems = parameter_problems(name, type_problems)
-    assert problems == [], report(problems)
+    assert problems == [], against_sources(problems)
 
 
 @pytest.mark.parametrize(
@@ -769,7 +776,7 @@ def error_problems(source: SourceFile, page: dict[str, Any] | None) -> list[str]
 @per_method
 def test_errors_are_those_of_the_help_page_or_marked_unknown(name: str) -> None:
     problems = error_problems(method_file(SPEC, name), reference("method-errors").get(name))
-    assert problems == [], report(problems)
+    assert problems == [], against_sources(problems)
 
 
 def test_error_check_finds_an_invented_code_a_changed_message_and_a_wrong_mark(tmp_path: Path) -> None:
@@ -791,3 +798,45 @@ def test_error_check_finds_an_invented_code_a_changed_message_and_a_wrong_mark(t
     echo = report(error_problems(method_file(root, "test.echo"), pages["test.echo"]))
     assert "the help page's error table is known (http://www.ipernity.com/help/api/method/test.echo)" in echo
     assert "code 1 is ('Nothing was sent', 'We could not echo back as the echo parameter is empty" in echo
+
+
+# ---------------------------------------------------------------------------------------------------
+# When the API changes: `python -m tests.reference.refresh` records the spec's facts where they depart
+# from the archived sources, and the lint then holds the spec against the sources so updated.
+
+
+def test_the_recorded_api_changes_are_current() -> None:
+    from ..reference.refresh import refreshed
+
+    assert refreshed() == read_updates(), HINT
+
+
+def test_refresh_records_an_api_change_and_the_lint_then_agrees(tmp_path: Path) -> None:
+    from ..reference.refresh import refreshed
+
+    echo = (SPEC / "methods" / "test.echo.yaml").read_text()
+    root = copy_with(
+        tmp_path,
+        {
+            "methods/network.docs.getRecent.yaml": lambda s: s.replace("maximum: 744", "maximum: 500"),
+            "methods/album.create.yaml": lambda s: s.replace("label: Title is missing", "label: No title"),
+        },
+    )
+    (root / "methods" / "test.ping.yaml").write_text(echo.replace("name: test.echo", "name: test.ping"))
+
+    def lint(ref: Reference) -> list[str]:
+        recent = parameter_problems("network.docs.getRecent", limit_problems, root, ref)
+        album = error_problems(method_file(root, "album.create"), ref.get("method-errors").get("album.create"))
+        ping = flag_problems(method_file(root, "test.ping"), ref.get("method-list").get("test.ping"))
+        ping += error_problems(method_file(root, "test.ping"), ref.get("method-errors").get("test.ping"))
+        return recent + album + ping
+
+    before = report(lint(Reference()))
+    assert "the api.methods.get dump says 'maximum value is 744', but maximum is 500" in before
+    assert "code 1 is ('No title'" in before and "test.ping is not in api.methods.getList" in before
+    updates = refreshed(root)
+    assert lint(Reference(updates)) == []
+    assert updates["method-list"]["test.ping"]["authentication"] == {"post": "0", "sign": "0", "token": "0"}
+    assert updates["method-list"]["doc.get"] is None  # not in this copy of the spec: gone from the API
+    hours = next(p for p in updates["methods"]["network.docs.getRecent"]["parameters"] if p["name"] == "hours")
+    assert hours["value"] == ""

@@ -46,6 +46,14 @@ def path(protocol: str, fmt: str, method: str) -> str:
     return f"/api/{protocol}/json" if fmt == "json" else f"/api/{protocol}"
 
 
+def send(caller: ipernity_client.Client, method: str) -> None:
+    """Call ``method`` for what goes out: the loopback's bare ok reply lacks most results' element."""
+    try:
+        caller.call(method)
+    except errors.InvalidResponseError as error:
+        assert error.reason.startswith("the reply has no <"), error
+
+
 def signed(method: str, **params: str) -> dict[str, str]:
     """``params`` with the key, the token and the api_sig the client must add."""
     unsigned = {**params, "api_key": KEY, "auth_token": TOKEN}
@@ -81,7 +89,7 @@ def test_signature_vector_for_an_authorization_link() -> None:
 # REST only: the HTTP verb and query-or-form are REST's choices; SOAP and XML-RPC are checked next.
 @pytest.mark.parametrize("name", SENT)
 def test_rest_verb_and_signature_follow_the_spec(loopback: Loopback, name: str) -> None:
-    client(loopback, validate=False).call(name)
+    send(client(loopback, validate=False), name)
     (sent,) = loopback.requests
     if OPERATIONS[name].post:
         assert (sent.method, sent.path, sent.query) == ("POST", f"/api/{name}/json", {})
@@ -97,7 +105,7 @@ def test_soap_and_xmlrpc_post_every_method_signed_as_over_rest(loopback: Loopbac
     """One POST per call to the protocol's single endpoint, the method named in the envelope, the same api_sig."""
     caller = client(loopback, protocol, fmt, validate=False)
     for name in SENT:
-        caller.call(name)
+        send(caller, name)
     expected = [("POST", path(protocol, fmt, name), name, signed(name)) for name in SENT]
     assert [(sent.method, sent.path, sent.api_method, sent.params) for sent in loopback.requests] == expected
 
@@ -304,13 +312,33 @@ def test_non_api_replies_raise_invalid_response(
     assert loopback.requests[0].path == path(protocol, fmt, "doc.get")
 
 
+@every_protocol
+def test_a_reply_without_the_results_element_is_invalid(loopback: Loopback, protocol: str, fmt: str) -> None:
+    """An ok status with no <doc> is not a document: the typed result is never None."""
+    loopback.ok("<something_else/>")
+    with pytest.raises(errors.InvalidResponseError) as caught:
+        client(loopback, protocol, fmt).doc.get(doc_id=1)
+    assert (caught.value.reason, caught.value.method) == ("the reply has no <doc> element", "doc.get")
+
+
+@every_protocol
+def test_an_empty_result_element_is_an_empty_result(loopback: Loopback, protocol: str, fmt: str) -> None:
+    """ipernity writes an empty object as [] or "": still the element, so an empty tag list, not an error."""
+    loopback.ok("<tags/>")
+    tags = client(loopback, protocol, fmt).doc.tags.get_list(doc_id=1)
+    assert tags.tag == []
+
+
 # REST only: test_soap.py and test_xmlrpc.py send the same kind of DOCTYPE inside their envelopes.
 def test_xml_entities_are_not_expanded(loopback: Loopback, tmp_path: Path) -> None:
+    """A DTD is refused whole: its entities are neither expanded nor silently dropped."""
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET")
     doctype = f'<!DOCTYPE api [<!ENTITY e "expanded"><!ENTITY ext SYSTEM "{secret.as_uri()}">]>'
     loopback.replies.append(Reply(200, f'<?xml version="1.0"?>{doctype}<api status="ok"><echo>&e;&ext;</echo></api>'))
-    assert client(loopback, fmt="xml").test.echo(echo="x") == ""
+    with pytest.raises(errors.UnsafeReplyError) as caught:
+        client(loopback, fmt="xml").test.echo(echo="x")
+    assert "TOPSECRET" not in str(caught.value)
 
 
 @pytest.mark.parametrize(("protocol", "fmt"), ENVELOPED)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "ipernity_client"
-HAND_WRITTEN = ("_runtime", "_simulator")
+HAND_WRITTEN = ("_runtime", "_simulator", "_cli")
 
 
 def _imported(source: str, package: str) -> list[str]:

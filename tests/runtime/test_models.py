@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
+from ipernity_client._runtime.coerce import MissingElement
 from ipernity_client.models.shapes import Doc
 
 
 @pytest.mark.parametrize(
-    ("sent", "doc_id", "extra"),
+    ("sent", "license", "extra"),
     [
         ("12", 12, {}),
         (" 12 ", 12, {}),
@@ -18,15 +19,15 @@ from ipernity_client.models.shapes import Doc
         (True, 1, {}),
         ("", None, {}),
         (None, None, {}),
-        ("12a", None, {"doc_id": "12a"}),
-        ("1.5", None, {"doc_id": "1.5"}),
-        ({"odd": "1"}, None, {"doc_id": {"odd": "1"}}),
-        ([], None, {"doc_id": []}),
+        ("12a", None, {"license": "12a"}),
+        ("1.5", None, {"license": "1.5"}),
+        ({"odd": "1"}, None, {"license": {"odd": "1"}}),
+        ([], None, {"license": []}),
     ],
 )
-def test_integer_fields(sent: Any, doc_id: int | None, extra: dict[str, Any]) -> None:
-    doc = Doc.from_raw({"doc_id": sent})
-    assert doc.doc_id == doc_id
+def test_integer_fields(sent: Any, license: int | None, extra: dict[str, Any]) -> None:
+    doc = Doc.from_raw({"doc_id": "1", "license": sent})
+    assert doc.license == license
     assert doc.extra == extra
 
 
@@ -43,12 +44,21 @@ def test_integer_fields(sent: Any, doc_id: int | None, extra: dict[str, Any]) ->
     ],
 )
 def test_string_fields(sent: Any, title: str | None, extra: dict[str, Any]) -> None:
-    doc = Doc.from_raw({"title": sent})
+    doc = Doc.from_raw({"doc_id": "1", "title": sent})
     assert doc.title == title
     assert doc.extra == extra
 
 
 def test_a_missing_field_is_none_and_an_unknown_one_is_kept() -> None:
-    doc = Doc.from_raw({"surprise": "1", "isfriend": "maybe"})
-    assert (doc.doc_id, doc.title, doc.isfriend) == (None, None, None)
+    doc = Doc.from_raw({"doc_id": "7", "surprise": "1", "isfriend": "maybe"})
+    assert (doc.doc_id, doc.title, doc.isfriend) == (7, None, None)
     assert doc.extra == {"surprise": "1", "isfriend": "maybe"}
+
+
+def test_a_field_every_reply_has_is_not_optional_and_its_absence_is_reported() -> None:
+    """doc_id is ``required: true`` in the spec: typed ``int``, and a <doc> without it is not a document."""
+    assert Doc.__dataclass_fields__["doc_id"].type == "int"
+    with pytest.raises(MissingElement, match="the reply has no doc_id attribute"):
+        Doc.from_raw({"title": "x"})
+    with pytest.raises(MissingElement):
+        Doc.from_raw({"doc_id": "not a number"})

@@ -19,6 +19,12 @@ from ..conftest import every_protocol
 from ..loopback import Answer, Loopback
 
 
+@pytest.fixture(autouse=True)
+def _echo(loopback: Loopback) -> None:
+    """These tests call test.echo and look at what was sent; its reply holds the echo element."""
+    loopback.handler = lambda request: Answer("<echo>hi</echo>")
+
+
 def _client(url: str, protocol: str, fmt: str, session: requests.Session) -> ipernity_client.Client:
     return ipernity_client.Client(
         "key", "secret", protocol=protocol, format=fmt, endpoint=url, session=session, retry=None
@@ -33,7 +39,6 @@ def test_the_session_headers_auth_and_hooks_apply(loopback: Loopback, protocol: 
     session.headers["Accept-Encoding"] = None  # type: ignore[assignment]  # requests drops a header set to None
     session.auth = ("proxyuser", "pw")
     session.hooks["response"].append(lambda response, **_: seen.append(response.status_code))
-    loopback.ok("<echo>hi</echo>")
     with _client(loopback.url, protocol, fmt, session) as client:
         assert client.test.echo(echo="hi") == "hi"
     (request,) = loopback.requests

@@ -33,6 +33,7 @@ def test_json_numbers_are_strings_and_attributed_text_is_value(sim: Simulator) -
 def test_json_repeated_elements_are_lists_even_with_one_item(sim: Simulator) -> None:
     """doc.search's documented sample has a single <doc>; the spec marks it repeated."""
     assert len(etree.fromstring(f"<r>{API.simulator_data.replies['doc.search']}</r>").findall("docs/doc")) == 1
+    sim.state.add_doc(sim.state.member, "a.jpg", b"a", title="Alone")
     docs = get(sim, "doc.search", "json").json()["docs"]
     assert isinstance(docs["doc"], list) and len(docs["doc"]) == 1
 

@@ -56,17 +56,44 @@ class ServiceFacts(NamedTuple):
         return self.permission_levels[1:]
 
 
+class ReplyModel(NamedTuple):
+    """One reply element's declared shape: attribute names, child elements, text.
+
+    ``children`` maps a child's tag to (the name of its model, or None for a text element,
+    whether it repeats); ``open`` is set where any attribute name is allowed (doc.getExif).
+    """
+
+    attributes: frozenset[str]
+    children: Mapping[str, tuple[str | None, bool]]
+    text: bool = False
+    open: bool = False
+
+
+class MethodText(NamedTuple):
+    """What api.methods.get tells of a method besides its operation: title, parameter texts, changelog."""
+
+    summary: str
+    params: Mapping[str, str]
+    changelog: tuple[str, ...] = ()
+    doc_url: str = ""
+
+
 class SimulatorData(NamedTuple):
     """What only the simulator reads, by method: the documented reply, lists, parameter defaults.
 
     ``repeated`` names the reply elements that are lists even with one item (the JSON format's
     arrays), as ``/``-separated paths; ``defaults`` the value the API assumes for a parameter
-    left out, as sent.
+    left out, as sent. ``responses`` gives each method's top-level reply elements as
+    ``ReplyModel.children`` does, ``models`` the reply models by name: the simulator builds its
+    replies through them, so a field renamed in the spec reaches it. ``texts`` feeds reflection.
     """
 
     replies: Mapping[str, str]
     repeated: Mapping[str, frozenset[str]]
     defaults: Mapping[str, Mapping[str, str]]
+    responses: Mapping[str, Mapping[str, tuple[str | None, bool]]] = {}
+    models: Mapping[str, ReplyModel] = {}
+    texts: Mapping[str, MethodText] = {}
 
 
 class Api:

@@ -19,9 +19,11 @@ def mapping(raw: Any) -> dict[str, Any]:
         return raw
     if raw is None or raw == "" or raw == []:
         return {}
-    if isinstance(raw, list):
-        return mapping(raw[0]) if raw else {}
-    return {"_value": raw}
+    while isinstance(raw, list):  # a loop, not recursion: a reply may nest lists a thousand deep
+        if not raw:
+            return {}
+        raw = raw[0]
+    return mapping(raw) if isinstance(raw, dict) or raw is None or raw == "" else {"_value": raw}
 
 
 def items(raw: Any) -> list[Any]:
@@ -62,11 +64,9 @@ def to_int(value: Any) -> int | None:
 def to_float(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None if value is None else float(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(str(value).strip())
-    except ValueError:
+    try:  # an int too large for a float (10**309) overflows
+        return float(value) if isinstance(value, (int, float)) else float(str(value).strip())
+    except (ValueError, OverflowError):
         return None
 
 
@@ -130,6 +130,37 @@ def one(raw: dict[str, Any], key: str, parse: Callable[[Any], T]) -> T | None:
     if value is None or value == "" or value == [] or value == {}:
         return None
     return parse(value)
+
+
+class MissingElement(Exception):
+    """A reply without an element or attribute the spec says it always has (the client reports it as invalid)."""
+
+    def __init__(self, key: str, what: str = "element") -> None:
+        super().__init__(key)
+        self.key = key
+        self.what = what
+
+    def __str__(self) -> str:
+        return f"the reply has no <{self.key}> element" if self.what == "element" else f"the reply has no {self.key} attribute"
+
+
+def present(value: T | None, key: str) -> T:
+    """An attribute the spec marks as in every reply: absent (or not convertible) is MissingElement."""
+    if value is None:
+        raise MissingElement(key, "attribute")
+    return value
+
+
+def required(raw: dict[str, Any], key: str, parse: Callable[[Any], T | None]) -> T:
+    """Pop the element a result is made of: absent (or a scalar that does not convert) is MissingElement.
+
+    An empty element (``[]``, ``""``, ``{}``) is present: an empty tag list is still a tag list.
+    """
+    value = raw.pop(key, None)
+    parsed = None if value is None else parse(value)
+    if parsed is None:
+        raise MissingElement(key)
+    return parsed
 
 
 def many(raw: dict[str, Any], key: str, parse: Callable[[Any], T]) -> list[T]:

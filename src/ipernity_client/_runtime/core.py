@@ -8,6 +8,7 @@ operation descriptor and reply parser.
 from __future__ import annotations
 
 import importlib
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
@@ -16,19 +17,31 @@ from urllib.parse import urlencode
 
 import requests
 
+from . import __version__
 from .api import Api
-from .errors import ErrorReply, IpernityError, ValidationError
-from .http import HttpReply, HttpRequest, Transport
+from .auth import AuthFlows, default_authorize_url, request_line
+from .batching import batched
+from .coerce import MissingElement
+from .errors import ErrorReply, InvalidResponseError, IpernityError, ValidationError, scrubbed, secret_forms
+from .http import DEFAULT_MAX_REPLY_SIZE, HttpReply, HttpRequest, Progress, Transport
+from .logs import LOGGER, guard_urllib3, log_attempt, log_retry, shown_params
 from .operation import Operation
+from .options import option_problems
 from .pages import walk
+from .ratelimit import RateLimit
+from .replies import snippet
 from .rest import RestCodec
 from .retry import RetryPolicy
-from .signing import signature
+from .unchecked import loose_operation, loose_values
 from .validation import did_you_mean, prepare
 
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = (10.0, 60.0)
+# The longest a call may take, retries and their pauses included (an upload's sending excepted).
+DEFAULT_DEADLINE = 300.0
+# Request parameters that are secrets or prove one; masked in every exception (with the client's own).
+SIGNED_CREDENTIALS = ("api_sig", "auth_token", "oauth_signature")
 DEFAULT_RETRY = RetryPolicy()
 
 
@@ -59,7 +72,26 @@ def _parser(path: str) -> Callable[[dict[str, Any]], Any]:
     return parser
 
 
-class BaseClient:
+def _fit_session(session: requests.Session, own: bool, pool_size: int | None) -> None:
+    """Name the client in User-Agent (unless the caller chose one) and size the connection pool.
+
+    requests keeps 10 connections a host: more threads than that on one client would open and
+    throw away connections, so ``pool_size`` should be at least the number of threads.
+    """
+    if own or session.headers.get("User-Agent") == requests.utils.default_user_agent():
+        session.headers["User-Agent"] = f"ipernity-client/{__version__} {requests.utils.default_user_agent()}"
+    if pool_size is not None:
+        adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+
+
+def _plain(elements: dict[str, Any]) -> dict[str, Any]:
+    """An unchecked call's result: the reply's elements as decoded."""
+    return elements
+
+
+class BaseClient(AuthFlows):
     """Credentials, transport and the call pipeline; thread-safe once constructed.
 
     A generated subclass sets ``_api``: the operations, errors and service facts it calls with.
@@ -80,17 +112,14 @@ class BaseClient:
         session: requests.Session | None = None,
         retry: RetryPolicy | None = DEFAULT_RETRY,
         validate: bool = True,
+        rate_limit: RateLimit | None = None,
+        authorize_url: str | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
+        pool_size: int | None = None,
     ) -> None:
         service = self._api.service
-        problems = []
-        if not isinstance(api_key, str) or not api_key:
-            problems.append("api_key must be a non-empty str")
-        if protocol not in service.protocols:
-            problems.append(f"protocol {protocol!r} is not one of {', '.join(service.protocols)}")
-        if format not in service.client_formats:
-            problems.append(f"format {format!r} is not one of {', '.join(service.client_formats)}")
-        if endpoint is not None and not endpoint.startswith(("http://", "https://")):
-            problems.append(f"endpoint {endpoint!r} must start with http:// or https://")
+        problems = option_problems(service, locals())
         if problems:
             raise ValidationError("Client", problems)
         self.api_key = api_key
@@ -99,11 +128,17 @@ class BaseClient:
         self.protocol = protocol
         self.format = format
         self.endpoint = (endpoint or service.base_url).rstrip("/")
+        self.authorize_url = authorize_url or default_authorize_url(service, endpoint)
         self.timeout = timeout
         self.retry = retry
         self.validate = validate
+        self.rate_limit = rate_limit
+        self.deadline = deadline
+        self.max_reply_size = max_reply_size
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
+        _fit_session(self.session, self._own_session, pool_size)
+        guard_urllib3()
         self._transport = Transport(self.session, self.endpoint)
         self._codec = _make_codec(self._api, protocol, self.endpoint, format)
         self._rest = RestCodec(self._api, self.endpoint, format)
@@ -127,13 +162,32 @@ class BaseClient:
         operations = self._api.operations
         operation = operations.get(method)
         if operation is None:
-            raise ValidationError(method, [f"unknown method {method!r}{did_you_mean(method, operations)}"])
+            newer = "; a method newer than this client is called with call(..., unchecked=True)"
+            raise ValidationError(method, [f"unknown method {method!r}{did_you_mean(method, operations)}{newer}"])
         return operation
 
-    def call(self, method: str, /, **params: Any) -> Any:
-        """Call ``method`` by its API name, e.g. ``call("doc.get", doc_id=1)``; same model as the typed method."""
+    def call(self, method: str, /, *, unchecked: bool = False, **params: Any) -> Any:
+        """Call ``method`` by its API name, e.g. ``call("doc.get", doc_id=1)``; same model as the typed method.
+
+        ``unchecked=True`` calls a method this client does not know (one ipernity added after
+        this package was built): no spec check, values sent as text by their Python type (files
+        as paths, bytes or binary file objects), signed with the token when the client has them,
+        sent by POST, and the reply returned as plain data (a dict of its elements), not a model.
+        """
+        if unchecked:
+            operation = loose_operation(method, has_secret=bool(self.api_secret), has_token=bool(self.auth_token))
+            return self._invoke(operation, params, _plain, loose=True)
         operation = self._operation(method)
         return self._invoke(operation, params, _parser(operation.result))
+
+    def batched(self, method: str, /, **params: Any) -> list[Any]:
+        """``method`` with an over-long list sent in chunks at its maximum; each chunk's reply, in order.
+
+        E.g. ``batched("group.docs.add", group_id=1, doc_id=ids)`` makes one call per 20 ids.
+        """
+        operation = self._operation(method)
+        parse = _parser(operation.result)
+        return batched(operation, params, lambda chunk: self._invoke(operation, chunk, parse))
 
     def pages(self, method: str, /, **params: Any) -> Iterator[Any]:
         """Every item of a paginated ``method``, page after page, e.g. ``pages("doc.getList", user_id=1)``."""
@@ -152,63 +206,95 @@ class BaseClient:
         """Every item of ``operation``'s pages, each page one ``_invoke``."""
         return walk(operation, values, lambda wanted: self._invoke(operation, wanted, parse))
 
-    def _sign(self, method: str, wire: dict[str, str]) -> dict[str, str]:
-        """Add api_key, auth_token and api_sig as the notes (3.1) say: sign whenever a secret is known."""
-        wire["api_key"] = self.api_key
-        if self.auth_token:
-            wire["auth_token"] = self.auth_token
-        if self.api_secret:
-            wire["api_sig"] = signature(wire, method, self.api_secret)
-        return wire
-
-    def _invoke(self, operation: Operation, values: Mapping[str, Any], parse: Callable[[dict[str, Any]], T]) -> T:
-        wire, uploads = prepare(
-            operation,
-            values,
-            has_secret=bool(self.api_secret),
-            has_token=bool(self.auth_token),
-            validate=self.validate,
-        )
-        self._sign(operation.name, wire)
+    def _invoke(
+        self,
+        operation: Operation,
+        values: Mapping[str, Any],
+        parse: Callable[[dict[str, Any]], T],
+        *,
+        progress: Progress | None = None,
+        loose: bool = False,
+    ) -> T:
+        if loose:
+            wire, uploads = loose_values(operation.name, values)
+        else:
+            wire, uploads = prepare(
+                operation,
+                values,
+                has_secret=bool(self.api_secret),
+                has_token=bool(self.auth_token),
+                validate=self.validate,
+            )
+            self._check_permissions(operation)
         codec = self._rest if uploads else self._codec
-        request = codec.encode(operation, wire, uploads)
+        target = request_line(codec, operation, uploads)
+        ends = None if self.deadline is None else time.monotonic() + self.deadline
         attempt = 1
+        recovered = False
         while True:
+            # Signed for each attempt: an OAuth signature is good for one nonce and timestamp.
+            signed = self._signer.sign(self, operation.name, dict(wire), target)
+            request = codec.encode(operation, signed, uploads)
+            if progress is not None:
+                request = request._replace(progress=progress)
+            reply: HttpReply | None = None
+            started = time.perf_counter()
             try:
-                reply = self._transport.send(request, self.timeout, operation.name)
+                if self.rate_limit is not None:
+                    self.rate_limit.acquire()
+                reply = self._transport.send(
+                    request, self.timeout, operation.name, deadline=ends, max_size=self.max_reply_size
+                )
                 try:
                     elements = codec.decode(operation, reply)
                 except ErrorReply as failure:
                     raise self._api.errors.error(failure, operation.name) from None
-                return parse(elements)
+                try:
+                    result = parse(elements)
+                except MissingElement as missing:
+                    raise InvalidResponseError(
+                        str(missing),
+                        method=operation.name,
+                        status=reply.status,
+                        snippet=snippet(reply.body),
+                    ) from None
+                self._log(operation, signed, uploads, reply, started, attempt, "ok")
+                return result
             except IpernityError as error:
+                scrubbed(error, secret_forms(self._credentials(signed)))
+                self._log(operation, signed, uploads, reply, started, attempt, type(error).__name__)
+                if not recovered and self._signer.recover(error, reply):
+                    recovered = True
+                    continue
                 if self.retry is None or not self.retry.should_retry(operation, error, attempt):
                     raise
-                time.sleep(self.retry.delay(attempt))
+                wait = self.retry.delay(attempt, error, reply.retry_after if reply is not None else None)
+                if ends is not None and time.monotonic() + wait >= ends:
+                    raise
+                log_retry(operation.name, error, attempt, wait)
+                self.retry.sleep(wait)
                 attempt += 1
 
-    def authorization_url(self, perms: Mapping[str, str], frob: str | None = None) -> str:
-        """The signed link where a member grants ``perms`` (e.g. ``{"doc": "write"}``) to this app.
+    def _log(
+        self,
+        operation: Operation,
+        signed: Mapping[str, str],
+        uploads: Mapping[str, Any],
+        reply: HttpReply | None,
+        started: float,
+        attempt: int,
+        outcome: str,
+    ) -> None:
+        if LOGGER.isEnabledFor(logging.DEBUG):
+            status = None if reply is None else reply.status
+            transport = f"{'rest' if uploads else self.protocol}/{self.format}"
+            seconds = time.perf_counter() - started
+            log_attempt(operation.name, transport, shown_params(signed, uploads), status, seconds, attempt, outcome)
 
-        Desktop apps pass the frob from auth.getFrob; web apps leave it out and receive the frob
-        on their callback. The signature covers api_key, frob and the perm_* values, no method.
-        """
-        service = self._api.service
-        problems = [
-            f"{scope}: {level!r} is not one of {', '.join(service.grant_levels)}"
-            for scope, level in perms.items()
-            if level not in service.grant_levels
-        ]
-        problems += [f"unknown permission scope {scope!r}" for scope in perms if scope not in service.permission_scopes]
-        if not self.api_secret:
-            problems.append("an authorization link must be signed but the client has no api_secret")
-        if problems:
-            raise ValidationError("authorization_url", problems)
-        params = {"api_key": self.api_key, **{f"perm_{scope}": level for scope, level in perms.items()}}
-        if frob:
-            params["frob"] = frob
-        params["api_sig"] = signature(params, "", self.api_secret or "")
-        return f"{service.authorize_url}?{urlencode(params)}"
+    def _credentials(self, signed: Mapping[str, str]) -> list[str | None]:
+        """What no exception may show: the secret, the token and the signatures of this request."""
+        found = [self.api_secret, self.auth_token, *(signed.get(name) for name in SIGNED_CREDENTIALS)]
+        return found + [getattr(self, name, None) for name in ("oauth_token_secret", "oauth_secret")]
 
     def signed_url(self, method: str, **params: Any) -> str:
         """A signed GET URL for ``method``, e.g. to fetch a reply outside this client."""
@@ -218,7 +304,8 @@ class BaseClient:
         wire, _ = prepare(
             operation, params, has_secret=bool(self.api_secret), has_token=bool(self.auth_token), validate=self.validate
         )
-        return f"{self._rest.url(method)}?{urlencode(self._sign(method, wire))}"
+        url = self._rest.url(method)
+        return f"{url}?{urlencode(self._signer.sign(self, method, wire, ('GET', url)))}"
 
 
 class Namespace:

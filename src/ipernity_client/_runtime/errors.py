@@ -1,19 +1,40 @@
 """The exceptions every binding shares; generated code adds one class per error code.
 
 Messages name the method, the code and the server's text, never the secret, the token or the
-signature.
+signature: the client passes every exception it raises through ``scrubbed`` with its own
+credentials. Every exception pickles with its attributes (for process pools).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import ClassVar
+from collections.abc import Callable, Iterable, Mapping
+from html import escape
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import quote, quote_plus
 
 from .lazy import Lazy
+
+E = TypeVar("E", bound=BaseException)
+MASK = "***"
+ELLIPSIS = "…"
+# Shorter values are not masked: replacing every "ab" in a message would garble it, and no
+# real secret, token or signature is that short.
+MIN_SECRET_LENGTH = 4
+
+
+def _restore(cls: type[IpernityError], args: tuple[Any, ...], state: dict[str, Any]) -> IpernityError:
+    """Rebuild a pickled exception without calling its ``__init__`` (whose arguments vary)."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class IpernityError(Exception):
     """Base class of every exception raised by this package."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
 class ValidationError(IpernityError, ValueError):
@@ -57,6 +78,28 @@ class InvalidResponseError(IpernityError):
         super().__init__(f"{method}: {reason} ({status_text}): {snippet!r}")
 
 
+class ReplyTooLargeError(InvalidResponseError):
+    """The reply grew past the client's ``max_reply_size`` (counted after decompression)."""
+
+    def __init__(self, *, method: str, status: int | None, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            f"the reply is larger than max_reply_size={limit} bytes", method=method, status=status, snippet=""
+        )
+
+
+class RedirectError(InvalidResponseError):
+    """The server answered with a redirect; API calls never follow one (it would re-send the signed call)."""
+
+    def __init__(self, *, method: str, status: int, location: str) -> None:
+        self.location = location
+        super().__init__(f"redirected to {location!r}, not followed", method=method, status=status, snippet="")
+
+
+class UnsafeReplyError(InvalidResponseError):
+    """An XML reply that declares a DTD (entities, external references): refused, never parsed further."""
+
+
 class ApiError(IpernityError):
     """ipernity answered with an error code."""
 
@@ -80,8 +123,13 @@ class ApiError(IpernityError):
         self.method = method
         self.http_status = http_status
         where = f"{method}: " if method else ""
-        text = f": {message}" if message else ""
+        text = f": {message}" if message and not _same_text(message, self.label) else ""
         super().__init__(f"{where}error {self.code} ({self.label}){text}")
+
+
+def _same_text(message: str, label: str) -> bool:
+    """Whether the server's message only repeats the label ("Document not found.")."""
+    return message.strip(" .").casefold() == label.strip(" .").casefold()
 
 
 class UnknownApiError(ApiError):
@@ -141,3 +189,56 @@ class ErrorTable:
         if found.default_message or code in self.common:
             return found.default_message
         return found.label if found.label != "label unknown" else ""
+
+
+def secret_forms(values: Iterable[str | None]) -> tuple[str, ...]:
+    """Each credential as it may appear in a text: raw, URL-quoted and XML-escaped; longest first."""
+    forms = {
+        form
+        for value in values
+        if value and len(value) >= MIN_SECRET_LENGTH
+        for form in (value, quote(value, safe=""), quote_plus(value), escape(value))
+    }
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def scrub_text(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` with every form of the ``secrets`` (from ``secret_forms``) masked.
+
+    A snippet cut short ("…") may end in the first characters of a secret: those are masked too.
+    """
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    if text.endswith(ELLIPSIS):
+        body = text[: -len(ELLIPSIS)]
+        cut = max(
+            (size for secret in secrets for size in range(1, len(secret)) if body.endswith(secret[:size])), default=0
+        )
+        if cut >= MIN_SECRET_LENGTH:
+            text = body[:-cut] + MASK + ELLIPSIS
+    return text
+
+
+def _scrub_value(value: Any, secrets: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return scrub_text(value, secrets)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_scrub_value(item, secrets) for item in value)
+    return value
+
+
+def scrubbed(error: E, secrets: tuple[str, ...]) -> E:
+    """``error`` with the secrets masked in its arguments and text attributes, and its chain cut.
+
+    The chained exceptions (``__context__``, ``__cause__``) come from requests, urllib3 or a
+    parser and may quote the signed URL or body, so they are dropped rather than searched.
+    """
+    if secrets:
+        error.args = _scrub_value(error.args, secrets)
+        for name, value in list(vars(error).items()):
+            setattr(error, name, _scrub_value(value, secrets))
+    error.__context__ = None
+    error.__cause__ = None
+    error.__suppress_context__ = True
+    return error

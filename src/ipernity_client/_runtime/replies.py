@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from lxml import etree
 
-from .errors import ErrorReply, InvalidResponseError
+from .errors import ErrorReply, InvalidResponseError, UnsafeReplyError
 from .http import HttpReply
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _API_ROOT = re.compile(rb"^\s*<api[\s/>]")
 _FAULT_CODE = re.compile(r"(\d+)\s*$")
+_NOT_JSON = object()
+_DTD_REFUSED = "the reply declares a DTD, which ipernity never sends: refused"
 
 
 def snippet(body: bytes | str, limit: int = 200) -> str:
@@ -73,8 +75,10 @@ def decode_json(body: bytes | str, status: int | None, method: str) -> dict[str,
     """A JSON reply: ``{"api": {"status": …}, "<element>": …}``."""
     try:
         data = json.loads(body)
-    except ValueError:
-        raise _invalid("the reply is not valid JSON", body, status, method) from None
+    except (ValueError, RecursionError):  # RecursionError: arrays or objects nested too deep
+        data = _NOT_JSON
+    if data is _NOT_JSON:
+        raise _invalid("the reply is not valid JSON", body, status, method)
     if not isinstance(data, dict):
         raise _invalid("the reply is not a JSON object", body, status, method)
     return check_status(data, body, status, method)
@@ -89,7 +93,15 @@ def parse_xml(body: bytes | str, status: int | None, method: str) -> etree._Elem
     try:
         return xmltree.parse(body)
     except etree.XMLSyntaxError:
-        raise _invalid("the reply is not well-formed XML", body, status, method) from None
+        reason = "the reply is not well-formed XML"
+    except xmltree.DoctypeRefused:
+        raise UnsafeReplyError(
+            _DTD_REFUSED,
+            method=method,
+            status=status,
+            snippet=snippet(body),
+        ) from None
+    raise _invalid(reason, body, status, method)
 
 
 def decode_xml(body: bytes | str, status: int | None, method: str, *, wrapped: bool = True) -> dict[str, Any]:
@@ -100,6 +112,8 @@ def decode_xml(body: bytes | str, status: int | None, method: str, *, wrapped: b
     """
     if not wrapped:
         data = _DECLARATION.sub(b"", body.encode("utf-8") if isinstance(body, str) else body, count=1)
+        if data.lstrip().startswith(b"<!DOCTYPE"):
+            raise UnsafeReplyError(_DTD_REFUSED, method=method, status=status, snippet=snippet(body))
         body = data if _API_ROOT.match(data) else b"<api status='ok'>" + data + b"</api>"
     from . import xmltree
 

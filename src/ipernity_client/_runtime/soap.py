@@ -45,13 +45,19 @@ class Wsdl:
         self.client: Any = zeep.Client(path, settings=settings)  # type: ignore[no-untyped-call]
         request = self.client.get_element(f"{{{soap.namespace}}}{soap.request_element}")  # type: ignore[no-untyped-call]
         self.children = frozenset(name for name, _ in request.type.elements)
+        self.operations = sorted(self.client.service._binding._operations)
         self.skeleton = lru_cache(maxsize=1024)(self._skeleton)
 
     def _skeleton(self, method: str, names: tuple[str, ...], method_param: bool) -> etree._Element:
-        """zeep's envelope for one call shape, values empty; api.methods.get's own "method" comes second."""
+        """zeep's envelope for one call shape, values empty; api.methods.get's own "method" comes second.
+
+        Every operation sends the same request element, named by its <method> child: a method
+        the WSDL does not list (an unchecked call) borrows the envelope of one it does.
+        """
         fields: dict[str, Any] = dict.fromkeys(names, "")
         fields[METHOD_CHILD] = [method, ""] if method_param else method
-        envelope: etree._Element = self.client.create_message(self.client.service, method, **fields)
+        operation = method if method in self.operations else self.operations[0]
+        envelope: etree._Element = self.client.create_message(self.client.service, operation, **fields)
         return envelope
 
 

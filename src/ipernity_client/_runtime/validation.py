@@ -6,6 +6,7 @@ encoded once here; the signer and the three codecs all use the same strings.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -21,6 +22,46 @@ NUMERIC = {"int", "float", "timestamp"}
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# The widest integer sent: ipernity's ids and counts are 64-bit; a bigger int cannot be meant.
+INT_LIMIT = 2**63 - 1
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, kept short; never fails, even for a 5,000-digit int."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an int of {value.bit_length()} bits"
+    try:
+        text = repr(value)
+    except Exception:  # a caller's object whose __repr__ fails still gets a message
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _number(kind: str, value: Any) -> tuple[float | int | None, str | None]:
+    """(number, None) or (None, problem) for an int, float or timestamp parameter."""
+    if kind == "int":
+        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None, f"expected an int, got {shown(value)}"
+    elif kind == "float":
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None, f"expected a number, got {shown(value)}"
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, f"{value!r} is not a finite number"
+    elif isinstance(value, datetime):
+        try:
+            value = int(value.timestamp())
+        except (OverflowError, OSError, ValueError):
+            return None, f"{shown(value)} has no unix timestamp"
+    elif not isinstance(value, int) or isinstance(value, bool):
+        return None, f"expected a unix timestamp (int) or a datetime, got {shown(value)}"
+    if isinstance(value, int) and abs(value) > INT_LIMIT:
+        return None, f"{shown(value)} is out of range (at most {INT_LIMIT})"
+    return value, None
+
+
 def _scalar(param: Param, kind: str, value: Any) -> tuple[str | None, str | None]:
     """(wire string, None) or (None, problem) for one value of ``kind``."""
     if kind == "string":
@@ -28,49 +69,38 @@ def _scalar(param: Param, kind: str, value: Any) -> tuple[str | None, str | None
             return value, None
         return None, f"expected a string, got {type(value).__name__}"
     if kind == "bool":
-        if isinstance(value, bool) or value in (0, 1):
+        if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
             return ("1" if value else "0"), None
-        return None, f"expected a bool, got {value!r}"
+        return None, f"expected a bool, got {shown(value)}"
     if kind == "enum":
-        text = str(value) if not isinstance(value, bool) else ""
-        if text in param.values:
+        text = (
+            value
+            if isinstance(value, str)
+            else str(value)
+            if isinstance(value, int) and not isinstance(value, bool)
+            else None
+        )
+        if text is not None and text in param.values:
             return text, None
-        return None, f"{value!r} is not one of {', '.join(param.values)}"
+        return None, f"{shown(value)} is not one of {', '.join(param.values)}"
     if kind == "id":
         if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > INT_LIMIT:
+                return None, f"{shown(value)} is out of range (at most {INT_LIMIT})"
             return str(value), None
         if isinstance(value, str) and value.strip() and "," not in value:
             return value.strip(), None
-        return None, f"expected an id (int or non-empty str), got {value!r}"
-    if kind == "int":
-        if isinstance(value, int) and not isinstance(value, bool):
-            number: float = value
-        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            number = int(value)
-        else:
-            return None, f"expected an int, got {value!r}"
-        text = str(int(number))
-    elif kind == "float":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = value
-        else:
-            return None, f"expected a number, got {value!r}"
-        text = str(value)
-    elif kind == "timestamp":
-        if isinstance(value, datetime):
-            number = int(value.timestamp())
-        elif isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        else:
-            return None, f"expected a unix timestamp (int) or a datetime, got {value!r}"
-        text = str(int(number))
-    else:
+        return None, f"expected an id (int or non-empty str), got {shown(value)}"
+    if kind not in NUMERIC:
         return None, f"cannot send a {kind} here"
+    number, problem = _number(kind, value)
+    if number is None:
+        return None, problem
     if param.minimum is not None and number < param.minimum:
-        return None, f"{value!r} is below the minimum {param.minimum:g}"
+        return None, f"{shown(value)} is below the minimum {param.minimum:g}"
     if param.maximum is not None and number > param.maximum:
-        return None, f"{value!r} is above the maximum {param.maximum:g}"
-    return text, None
+        return None, f"{shown(value)} is above the maximum {param.maximum:g}"
+    return (repr(number) if isinstance(number, float) else str(number)), None
 
 
 def _list(param: Param, value: Any) -> tuple[str | None, list[str]]:
@@ -93,12 +123,63 @@ def _list(param: Param, value: Any) -> tuple[str | None, list[str]]:
     return ",".join(encoded), problems
 
 
+def _fold(name: str) -> str:
+    """A name compared loosely: case and underscores ignored, so ``get_list`` meets ``getList``."""
+    return name.replace("_", "").casefold()
+
+
+def python_name(method: str) -> str:
+    """The typed spelling of an API method: ``doc.getList`` as ``client.doc.get_list``."""
+    return "client." + ".".join(_SNAKE.sub(r"_\1", part).lower() for part in method.split("."))
+
+
+_SNAKE = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
 def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` naming the closest of ``known``, or nothing when none is close."""
+    """`` (did you mean 'x'?)`` naming the closest of ``known``, or nothing when none is close.
+
+    ``doc.get_list`` (the Python spelling) finds ``doc.getList``; a method is suggested in both
+    spellings: `` (did you mean 'doc.getList', client.doc.get_list?)``.
+    """
     import difflib
 
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    names = list(known)
+    folded = {_fold(candidate): candidate for candidate in names}
+    given = _fold(name.removeprefix("client."))
+    match = folded.get(given)
+    if match is None:
+        close = difflib.get_close_matches(given, list(folded), n=1)
+        match = folded[close[0]] if close else None
+    if match is None:
+        return ""
+    return f" (did you mean {match!r}, {python_name(match)}?)" if "." in match else f" (did you mean {match!r}?)"
+
+
+def _unencodable(wire: Mapping[str, str]) -> list[str]:
+    """Values that cannot be written as UTF-8 (a lone surrogate, as a file name can give)."""
+    problems = []
+    for name, value in wire.items():
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                problems.append(
+                    f"{name}: {value[exc.start]!r} at {exc.start} is not valid Unicode text (a lone surrogate)"
+                )
+    return problems
+
+
+def _as_text(value: Any) -> tuple[str | None, str | None]:
+    """What ``validate=False`` sends for a value it does not check: its str()."""
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT_LIMIT:
+        return None, f"{shown(value)} is out of range (at most {INT_LIMIT})"
+    try:
+        return str(value), None
+    except Exception:  # a caller's object whose __str__ fails
+        return None, f"{type(value).__name__} cannot be turned into text"
 
 
 def prepare(
@@ -109,10 +190,14 @@ def prepare(
     has_token: bool,
     validate: bool = True,
 ) -> tuple[dict[str, str], dict[str, Any]]:
-    """(wire parameters, files) for a call; raises ValidationError listing every problem."""
+    """(wire parameters, files) for a call; raises ValidationError listing every problem.
+
+    A parameter that was given but refused is not also reported as missing.
+    """
     problems: list[str] = []
     wire: dict[str, str] = {}
     uploads: dict[str, Any] = {}
+    refused: set[str] = set()
     by_name = operation.by_name
     for name, value in values.items():
         if value is None:
@@ -123,33 +208,43 @@ def prepare(
                 known = ", ".join(by_name) or "none"
                 problems.append(f"unknown parameter {name!r}{did_you_mean(name, by_name)}; known: {known}")
                 continue
-            wire[name] = value if isinstance(value, str) else str(value)
-            continue
-        if param.type == "file":
+            text, problem = _as_text(value)
+            found = [f"{name}: {problem}"] if problem else []
+        elif param.type == "file":
             problem = files.describe(value)
             if problem:
                 problems.append(f"{name}: {problem}")
+                refused.add(name)
             else:
                 uploads[name] = value
             continue
-        if param.type == "list":
+        elif param.type == "list":
             text, found = _list(param, value)
         else:
             text, problem = _scalar(param, param.type, value)
             found = [f"{name}: {problem}"] if problem else []
-        if found and not validate:
-            text, found = (value if isinstance(value, str) else str(value)), []
-        problems.extend(found)
-        if text is not None and (text != "" or param.type != "list"):
+        if found and not validate and param is not None:
+            text, problem = _as_text(value)
+            found = [f"{name}: {problem}"] if problem else []
+        if found:
+            problems.extend(found)
+            refused.add(name)
+        elif text is not None and (text != "" or param is None or param.type != "list"):
             wire[name] = text
+    problems += _unencodable(wire)
     if validate:
         for param in operation.params:
-            if param.required and param.name not in wire and param.name not in uploads:
+            if param.required and param.name not in wire and param.name not in uploads and param.name not in refused:
                 problems.append(f"missing required parameter {param.name!r}")
         if operation.sign and not has_secret:
             problems.append("the method must be signed but the client has no api_secret")
         if operation.token and not has_token:
             problems.append("the method needs an auth token but the client has none (see auth.getToken)")
+    if not problems:
+        for name, value in uploads.items():
+            uploads[name], problem = files.ready(value)
+            if problem:
+                problems.append(f"{name}: {problem}")
     if problems:
         raise ValidationError(operation.name, problems)
     return wire, uploads

@@ -66,7 +66,9 @@ class XmlRpcCodec(EnvelopeCodec):
     def encode(self, operation: Operation, wire: dict[str, str], uploads: dict[str, Any]) -> HttpRequest:
         check_xml_text(operation, wire)
         members = dict(sorted(wire.items()))
-        payload = xmlrpc.client.dumps((members,), methodname=operation.name, encoding="utf-8")
+        # dumps escapes only &, < and >; a raw CR would reach the server's parser as LF (XML line-end
+        # normalisation), changing the value after it was signed. Every CR in the payload is in a value.
+        payload = xmlrpc.client.dumps((members,), methodname=operation.name, encoding="utf-8").replace("\r", "&#13;")
         return HttpRequest("POST", self.url, data=payload.encode("utf-8"), headers={"Content-Type": CONTENT_TYPE})
 
     def read_envelope(self, root: etree._Element, body: bytes, status: int, method: str) -> dict[str, Any]:

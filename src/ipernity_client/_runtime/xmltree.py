@@ -3,7 +3,7 @@
 Attributes become keys, repeated children become lists, the text of an element that has no
 attributes and no children becomes a plain string and other text goes under ``_value``. With
 both formats in one shape the models need only one decoder. The parser never resolves entities
-nor touches the network, whatever the reply contains.
+nor touches the network, and a document with a DTD is refused rather than read without it.
 """
 
 from __future__ import annotations
@@ -22,11 +22,18 @@ PARSER = etree.XMLParser(
 )
 
 
+class DoctypeRefused(ValueError):
+    """The document declares a DTD: ipernity never sends one, and its entities would be dropped silently."""
+
+
 def parse(data: bytes | str) -> etree._Element:
-    """Parse a whole XML document with the safe parser; raises etree.XMLSyntaxError."""
+    """Parse a whole XML document with the safe parser; raises etree.XMLSyntaxError or DoctypeRefused."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    return etree.fromstring(data, PARSER)
+    root = etree.fromstring(data, PARSER)
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise DoctypeRefused("the document declares a DTD (<!DOCTYPE …>)")
+    return root
 
 
 def to_raw(element: etree._Element) -> Any:

@@ -26,6 +26,8 @@ class Call:
     http_method: str
     client: str
     files: dict[str, UploadedFile] = field(default_factory=dict)
+    # The URL path it was sent to: an OAuth signature covers the URL.
+    path: str = ""
 
 
 @dataclass

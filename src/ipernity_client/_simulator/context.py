@@ -17,7 +17,9 @@ from lxml import etree
 
 from .._runtime.api import Api
 from .._runtime.operation import Operation
+from . import reply
 from .call import ApiFailure, Call, Caller
+from .reply import Node
 from .state import State, User
 from .wire import elements
 
@@ -33,6 +35,7 @@ class Context:
     operation: Operation
     call: Call
     caller: Caller
+    endpoint: str = ""
 
     @property
     def params(self) -> dict[str, str]:
@@ -45,8 +48,21 @@ class Context:
             raise ApiFailure(106)
         return self.caller.user
 
-    def fail(self, code: int) -> ApiFailure:
-        return ApiFailure(code, self.operation.name)
+    def fail(self, code: int, undocumented: str = "") -> ApiFailure:
+        """The method's error ``code``; ``undocumented`` is the text sent where the spec documents none."""
+        known = self.api.errors.message(code, self.operation.name)
+        return ApiFailure(code, self.operation.name, None if known or not undocumented else undocumented)
+
+    def reply(self) -> Node:
+        """The reply's root, built through the method's response model (see ``reply``)."""
+        return reply.root(self.api.simulator_data, self.operation.name)
+
+    def param(self, name: str) -> str:
+        """A parameter as sent, stripped; empty when left out."""
+        return self.params.get(name, "").strip()
+
+    def number(self, name: str) -> int | None:
+        return as_int(self.params.get(name))
 
     @property
     def example_text(self) -> str:

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from .._runtime.api import Api
-from .._runtime.signing import signature
-from . import wire
+from . import oauth, wire
 from .call import ApiFailure, Call
 from .context import Context
 from .faults import Fault, FaultPlan
@@ -91,47 +90,17 @@ class Dispatcher:
         """The checks in order, then the method's answer, all under the state lock."""
         self.limiter.check(call.client)
         with self.state.lock:
-            app = check_key(self.state, call)
+            signed_with_oauth = oauth.is_oauth(call.params)
+            app = None if signed_with_oauth else check_key(self.state, call)
             operation = self.api.operations.get(call.method)
             if operation is None:
                 raise ApiFailure(103)
-            caller = authorize(self.api, self.state, app, operation, call)
+            if app is None:
+                caller = oauth.authorize_call(self.api, self.state, operation, call, self.endpoint + call.path)
+            else:
+                caller = authorize(self.api, self.state, app, operation, call)
             check_params(self.api.errors, operation, call)
-            return answer(Context(self.api, self.state, operation, call, caller))
-
-    def authorize_page(self, params: dict[str, str]) -> Reply:
-        """The stand-in for the authorize page: the demo member accepts a signed link at once.
-
-        The link is the one ``Client.authorization_url`` builds (api_key, frob, perm_* and an
-        api_sig without a method); visiting it approves the frob for ``state.member``.
-        """
-        perms = {name.removeprefix("perm_"): level for name, level in params.items() if name.startswith("perm_")}
-        with self.state.lock:
-            reason = self._refusal(params, perms)
-            if reason is None:
-                self.state.approve(params["frob"], perms)
-        if reason is not None:
-            page = f"<html><body><p>Refused: {reason}.</p></body></html>"
-            return Reply(400, "text/html; charset=utf-8", page.encode())
-        page = f"<html><body><p>{self.state.member.username} granted {perms} to the app.</p></body></html>"
-        return Reply(200, "text/html; charset=utf-8", page.encode())
-
-    def _refusal(self, params: dict[str, str], perms: dict[str, str]) -> str | None:
-        app = self.state.apps.get(params.get("api_key", ""))
-        if app is None:
-            return "unknown api_key"
-        signed = {name: value for name, value in params.items() if name != "api_sig"}
-        if params.get("api_sig") != signature(signed, "", app.secret):
-            return "the api_sig does not match"
-        frob = self.state.frobs.get(params.get("frob", ""))
-        if frob is None or frob.app_key != app.key or frob.used or frob.expires_at < self.state.clock():
-            return "unknown, used or expired frob"
-        service = self.api.service
-        if not perms or any(scope not in service.permission_scopes for scope in perms):
-            return "no or unknown perm_* scopes"
-        if any(level not in service.grant_levels for level in perms.values()):
-            return f"permission levels are {', '.join(service.grant_levels)}"
-        return None
+            return answer(Context(self.api, self.state, operation, call, caller, self.endpoint))
 
     def ok(self, call: Call, body: str) -> Reply:
         if call.format == "soap":

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 
 REDACTED = "***"
-SECRET_PARAMS = frozenset({"auth_token", "api_sig"})
+SECRET_PARAMS = frozenset({"auth_token", "api_sig", "oauth_token", "oauth_signature"})
 
 
 def redact(params: dict[str, str]) -> dict[str, str]:

@@ -21,6 +21,7 @@ from requests_toolbelt.multipart.decoder import MultipartDecoder
 
 from .._runtime.api import Api, ServiceFacts
 from .._runtime.core import BaseClient
+from . import auth, media, oauth
 from .call import ApiFailure, Call, UploadedFile
 from .dispatch import Dispatcher, Reply
 from .faults import FaultPlan
@@ -47,6 +48,7 @@ class Routes:
             + "/?$"
         )
         self.authorize = urlsplit(service.authorize_url).path
+        self.oauth = oauth.paths(self.authorize)
         # path → (protocol, format of the call, error code of an unreadable envelope)
         self.envelopes = {
             service.soap.path: ("soap", "soap", 121),
@@ -88,6 +90,8 @@ def read_form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str,
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver's default backlog of 5 resets connections when a few threads call at once.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], dispatcher: Dispatcher, routes: Routes) -> None:
         super().__init__(address, _RequestHandler)
@@ -109,6 +113,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the request log records the calls."""
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header on the simulator's clock: an OAuth client sets its own by it."""
+        return super().date_time_string(self.server.dispatcher.state.clock() if timestamp is None else timestamp)
 
     def do_GET(self) -> None:
         self._serve()
@@ -136,7 +144,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(url.query, keep_blank_values=True))
         client = self.client_address[0]
         if path == routes.authorize:
-            self._send(dispatcher.authorize_page(query))
+            self._send_page(auth.authorize_page(dispatcher.api, dispatcher.state, query))
+        elif media.is_media_path(path):
+            self._send(media.serve(dispatcher.state, path))
+        elif path in routes.oauth:
+            form, _ = read_form(self.headers.get("Content-Type", ""), body)
+            params = {**query, **form}
+            step = routes.oauth[path]
+            page = oauth.serve(dispatcher.api, dispatcher.state, step, self.command, dispatcher.endpoint + path, params)
+            self._send_page(page)
         elif path in routes.envelopes:
             self._send(self._envelope(path, body, client))
         elif match := routes.rest.match(url.path):
@@ -151,6 +167,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self.command,
                 client,
                 files,
+                url.path,
             )
             self._send(dispatcher.dispatch(call, problem))
         else:
@@ -164,7 +181,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except EnvelopeError:
             call = Call("", {}, protocol, fmt, self.command, client)
             return self.server.dispatcher.dispatch(call, ApiFailure(code))
-        return self.server.dispatcher.dispatch(Call(method, params, protocol, fmt, self.command, client))
+        return self.server.dispatcher.dispatch(Call(method, params, protocol, fmt, self.command, client, path=path))
+
+    def _send_page(self, page: auth.Page) -> None:
+        self.send_response(page.status)
+        headers = {"Content-Type": page.content_type, "Content-Length": str(len(page.body)), **page.headers}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(page.body)
 
     def _send(self, reply: Reply) -> None:
         fault = reply.fault

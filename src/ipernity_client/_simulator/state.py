@@ -15,6 +15,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .world import World
 
 Clock = Callable[[], float]
 
@@ -58,6 +62,8 @@ class App:
     key: str
     secret: str
     title: str = "Simulated app"
+    # Where the authorize page sends the member back with ?frob=… after a web link (notes 3.5).
+    callback: str = ""
 
 
 @dataclass
@@ -73,6 +79,12 @@ class User:
     max_file_size: int = 100 * MB
     max_albums: int = 2048
     uploaded: int = 0
+    contacts: dict[int, set[str]] = field(default_factory=dict)
+    joined_at: int = 0
+
+    def relation(self, other: User | None) -> set[str]:
+        """What this member made ``other``: a subset of contact, friend and family (empty for strangers)."""
+        return self.contacts.get(other.user_id, set()) if other is not None else set()
 
 
 @dataclass
@@ -102,6 +114,15 @@ class Frob:
 
 
 @dataclass
+class Visit:
+    """A member's visits to a document, album or post."""
+
+    first_at: int
+    last_at: int
+    count: int = 1
+
+
+@dataclass
 class Doc:
     """A document; uploads create them when their ticket is done."""
 
@@ -122,6 +143,17 @@ class Doc:
     keywords: list[str] = field(default_factory=list)
     replaced_at: int = 0
     exif: dict[str, str] = field(default_factory=dict)
+    members: list[int] = field(default_factory=list)
+    perm_comment: str = "3"
+    perm_tag: str = "3"
+    perm_tagme: str = "3"
+    lat: float | None = None
+    lng: float | None = None
+    created_at: int | None = None
+    modified_at: int = 0
+    content: bytes = b""
+    faves: dict[int, int] = field(default_factory=dict)
+    visits: dict[int, Visit] = field(default_factory=dict)
 
     @property
     def share(self) -> int:
@@ -143,6 +175,78 @@ class Album:
     created_at: int = 0
     cover_id: int | None = None
     perm_comment: str = "3"
+    updated_at: int = 0
+    faves: dict[int, int] = field(default_factory=dict)
+    visits: dict[int, Visit] = field(default_factory=dict)
+
+
+@dataclass
+class Folder:
+    """A folder of albums."""
+
+    folder_id: int
+    owner_id: int
+    title: str
+    description: str = ""
+    album_ids: list[int] = field(default_factory=list)
+    created_at: int = 0
+    updated_at: int = 0
+    cover_id: int | None = None
+
+
+@dataclass
+class Comment:
+    """A comment on a document or a blog post (``on`` is "doc" or "post"); ``parent_id`` for replies."""
+
+    comment_id: int
+    on: str
+    target_id: int
+    user_id: int
+    content: str
+    posted_at: int
+    modified_at: int = 0
+    parent_id: int | None = None
+
+
+@dataclass
+class Note:
+    """A note on an area of a photo, possibly naming a member."""
+
+    note_id: int
+    doc_id: int
+    user_id: int
+    content: str
+    x: int
+    y: int
+    w: int
+    h: int
+    posted_at: int
+    member_id: int | None = None
+
+
+@dataclass
+class Post:
+    """A blog post; ``share`` uses the doc.get share code (5 public)."""
+
+    post_id: int
+    owner_id: int
+    title: str
+    content: str = ""
+    intro: str = ""
+    share: int = 5
+    license: str = "0"
+    perm_comment: str = "3"
+    perm_tag: str = "3"
+    perm_tagme: str = "3"
+    posted_at: int = 0
+    updated_at: int = 0
+    keywords: list[str] = field(default_factory=list)
+    faves: dict[int, int] = field(default_factory=dict)
+    visits: dict[int, Visit] = field(default_factory=dict)
+
+    @property
+    def is_public(self) -> bool:
+        return self.share == 5
 
 
 @dataclass
@@ -193,6 +297,17 @@ class State:
         self.albums: dict[int, Album] = {}
         self.groups: dict[int, Group] = {}
         self.uploads: dict[str, Upload] = {}
+        self.folders: dict[int, Folder] = {}
+        self.comments: dict[int, Comment] = {}
+        self.notes: dict[int, Note] = {}
+        self.posts: dict[int, Post] = {}
+        self.tag_ids: dict[str, int] = {}
+        self.album_order: dict[int, list[int]] = {}
+        self.folder_order: dict[int, list[int]] = {}
+        self.max_tags_per_doc = 75
+        self.max_notes_per_doc = 100
+        self.max_docs_per_album = 5000
+        self.world: World | None = None
         self._ids = itertools.count(100001)
         self._tickets = itertools.count(712000)
         self.demo_app = self.add_app(DEMO_API_KEY, DEMO_API_SECRET, title="ipernity simulator demo")
@@ -279,11 +394,76 @@ class State:
                 hashlib.md5(content).hexdigest(),
                 self.now(),
                 media=media_of(filename),
+                content=content,
             )
             for name, value in fields.items():
                 setattr(doc, name, value)
             self.docs[doc.doc_id] = doc
             return doc
+
+    def add_folder(
+        self, owner: User, title: str, *, description: str = "", albums: list[Album] | None = None
+    ) -> Folder:
+        with self.lock:
+            now = self.now()
+            folder = Folder(self.next_id(), owner.user_id, title, description, created_at=now, updated_at=now)
+            folder.album_ids = [album.album_id for album in albums or ()]
+            self.folders[folder.folder_id] = folder
+            return folder
+
+    def add_post(self, owner: User, title: str, content: str = "", **fields: object) -> Post:
+        """A blog post; ``fields`` sets share (5 public, 0 private), intro, keywords…"""
+        with self.lock:
+            now = self.now()
+            post = Post(self.next_id(), owner.user_id, title, content, posted_at=now, updated_at=now)
+            for name, value in fields.items():
+                setattr(post, name, value)
+            self.posts[post.post_id] = post
+            return post
+
+    def add_comment(self, author: User, on: Doc | Post, content: str, *, parent: Comment | None = None) -> Comment:
+        with self.lock:
+            kind, target = ("doc", on.doc_id) if isinstance(on, Doc) else ("post", on.post_id)
+            comment = Comment(self.next_id(), kind, target, author.user_id, content, self.now())
+            comment.parent_id = parent.comment_id if parent is not None else None
+            self.comments[comment.comment_id] = comment
+            return comment
+
+    def add_note(self, author: User, doc: Doc, content: str, box: tuple[int, int, int, int] = (10, 10, 50, 50)) -> Note:
+        with self.lock:
+            note = Note(self.next_id(), doc.doc_id, author.user_id, content, *box, posted_at=self.now())
+            self.notes[note.note_id] = note
+            return note
+
+    def add_contact(self, user: User, contact: User, *, friend: bool = False, family: bool = False) -> None:
+        """``user`` adds ``contact`` to their network, as a friend and/or family member."""
+        with self.lock:
+            user.contacts[contact.user_id] = (
+                {"contact"} | ({"friend"} if friend else set()) | ({"family"} if family else set())
+            )
+
+    def tag_id(self, keyword: str) -> int:
+        """A keyword's tag id, the same for every document (ipernity numbers tags, not taggings)."""
+        with self.lock:
+            return self.tag_ids.setdefault(keyword.lower(), self.next_id())
+
+    def keyword_of(self, tag_id: int) -> str | None:
+        return next((keyword for keyword, found in self.tag_ids.items() if found == tag_id), None)
+
+    def can_see(self, owner_id: int, public: bool, friend: bool, family: bool, user: User | None) -> bool:
+        """Who sees an item: everybody when public, its owner, and the owner's friends or family it is shared with."""
+        if public or (user is not None and user.user_id == owner_id):
+            return True
+        relation = self.users[owner_id].relation(user) if owner_id in self.users else set()
+        return (friend and "friend" in relation) or (family and "family" in relation)
+
+    def seed_world(self, docs: int = 36) -> World:
+        """A small realistic world around the demo member (see ``world``): photos in albums, a folder,
+        a contact with photos, two groups, comments, faves and a blog post."""
+        from .world import seed
+
+        self.world = seed(self, docs)
+        return self.world
 
     def issue_token(self, user: User, perms: Mapping[str, str], app: App | None = None) -> Token:
         """A token as auth.getToken would give after the member granted ``perms`` (scope → level)."""

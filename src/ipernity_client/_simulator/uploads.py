@@ -25,13 +25,23 @@ def _stored_file(ctx: Context) -> tuple[str, bytes]:
     return upload.filename or "upload", upload.content
 
 
+def _place(ctx: Context) -> tuple[float | None, float | None]:
+    """lat and lng as sent; none when left out or when -999/-999 asks for no location (notes 4.1)."""
+    try:
+        lat, lng = float(ctx.params["lat"]), float(ctx.params["lng"])
+    except (KeyError, ValueError):
+        return None, None
+    return (None, None) if lat == -999 and lng == -999 else (lat, lng)
+
+
 def upload_file(ctx: Context) -> str:
-    """Stores the file and returns a ticket; the document appears when the ticket is done."""
+    """Stores the file (its bytes served at its original URL) and returns a ticket; the document appears when done."""
     user = ctx.user
     filename, content = _stored_file(ctx)
     if user.uploaded + len(content) > user.upload_quota:
         raise ctx.fail(2)
     params = ctx.params
+    lat, lng = _place(ctx)
     doc = Doc(
         ctx.state.next_id(),
         user.user_id,
@@ -48,6 +58,13 @@ def upload_file(ctx: Context) -> str:
         license=params.get("license", "0"),
         safety=params.get("safety", "1"),
         keywords=id_list(params.get("keywords", "")),
+        members=[number for number in map(as_int, id_list(params.get("member_ids", ""))) if number is not None],
+        perm_comment=params.get("perm_comment", "3"),
+        perm_tag=params.get("perm_tag", "3"),
+        perm_tagme=params.get("perm_tagme", "3"),
+        lat=lat,
+        lng=lng,
+        content=content,
     )
     upload = ctx.state.new_upload(
         user, doc, wait=params.get("async") == "0", replaces=False, album_id=as_int(params.get("album_id"))
@@ -68,7 +85,9 @@ def upload_replace(ctx: Context) -> str:
         raise ctx.fail(5)
     if user.uploaded + len(content) > user.upload_quota:
         raise ctx.fail(3)
-    new = dataclasses.replace(old, filename=filename, size=len(content), md5=hashlib.md5(content).hexdigest())
+    new = dataclasses.replace(
+        old, filename=filename, size=len(content), md5=hashlib.md5(content).hexdigest(), content=content
+    )
     new.replaced_at = ctx.state.now()
     upload = ctx.state.new_upload(user, new, wait=ctx.params.get("async") == "0", replaces=True, album_id=None)
     return _ticket(ctx, upload.ticket)

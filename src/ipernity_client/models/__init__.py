@@ -345,6 +345,7 @@ _MODULES = {
     "AlbumVisibility": "shapes",
     "CallerStatus": "shapes",
     "Cover": "shapes",
+    "Owner": "shapes",
     "Thumb": "shapes",
     "Album": "shapes",
     "AlbumDocStatus": "shapes",
@@ -376,7 +377,6 @@ _MODULES = {
     "Note": "shapes",
     "Notes": "shapes",
     "Original": "shapes",
-    "Owner": "shapes",
     "Tag": "shapes",
     "Tags": "shapes",
     "Visibility": "shapes",
@@ -422,3 +422,8 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    """The lazily loaded names too, for completion in a REPL and for API reference tools."""
+    return sorted({*globals(), *__all__})

@@ -10,6 +10,7 @@ from typing import Any
 from .._runtime.coerce import (
     mapping,
     one,
+    required,
     rest,
     take,
     take_int,
@@ -127,6 +128,6 @@ class Quota:
         )
 
 
-def parse_account_get_quota(elements: dict[str, Any]) -> Quota | None:
+def parse_account_get_quota(elements: dict[str, Any]) -> Quota:
     """The reply of account.getQuota."""
-    return one(elements, "quota", Quota.from_raw)
+    return required(elements, "quota", Quota.from_raw)

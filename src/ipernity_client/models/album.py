@@ -11,6 +11,7 @@ from .._runtime.coerce import (
     many,
     mapping,
     one,
+    required,
     rest,
     take_int,
     take_str,
@@ -220,9 +221,9 @@ class AlbumDocsSet:
         )
 
 
-def parse_album_create(elements: dict[str, Any]) -> Album | None:
+def parse_album_create(elements: dict[str, Any]) -> Album:
     """The reply of album.create."""
-    return one(elements, "album", Album.from_raw)
+    return required(elements, "album", Album.from_raw)
 
 
 def parse_album_delete(elements: dict[str, Any]) -> None:
@@ -230,9 +231,9 @@ def parse_album_delete(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_album_docs_add(elements: dict[str, Any]) -> AlbumDocsAdded | None:
+def parse_album_docs_add(elements: dict[str, Any]) -> AlbumDocsAdded:
     """The reply of album.docs.add."""
-    return one(elements, "album", AlbumDocsAdded.from_raw)
+    return required(elements, "album", AlbumDocsAdded.from_raw)
 
 
 def parse_album_docs_get_context(elements: dict[str, Any]) -> AlbumDocsGetContextResult:
@@ -240,44 +241,44 @@ def parse_album_docs_get_context(elements: dict[str, Any]) -> AlbumDocsGetContex
     return AlbumDocsGetContextResult.from_raw(elements)
 
 
-def parse_album_docs_get_list(elements: dict[str, Any]) -> AlbumDocList | None:
+def parse_album_docs_get_list(elements: dict[str, Any]) -> AlbumDocList:
     """The reply of album.docs.getList."""
-    return one(elements, "album", AlbumDocList.from_raw)
+    return required(elements, "album", AlbumDocList.from_raw)
 
 
-def parse_album_docs_remove(elements: dict[str, Any]) -> AlbumDocsRemoved | None:
+def parse_album_docs_remove(elements: dict[str, Any]) -> AlbumDocsRemoved:
     """The reply of album.docs.remove."""
-    return one(elements, "album", AlbumDocsRemoved.from_raw)
+    return required(elements, "album", AlbumDocsRemoved.from_raw)
 
 
-def parse_album_docs_set_list(elements: dict[str, Any]) -> AlbumDocsSet | None:
+def parse_album_docs_set_list(elements: dict[str, Any]) -> AlbumDocsSet:
     """The reply of album.docs.setList."""
-    return one(elements, "album", AlbumDocsSet.from_raw)
+    return required(elements, "album", AlbumDocsSet.from_raw)
 
 
-def parse_album_edit(elements: dict[str, Any]) -> Album | None:
+def parse_album_edit(elements: dict[str, Any]) -> Album:
     """The reply of album.edit."""
-    return one(elements, "album", Album.from_raw)
+    return required(elements, "album", Album.from_raw)
 
 
-def parse_album_get(elements: dict[str, Any]) -> Album | None:
+def parse_album_get(elements: dict[str, Any]) -> Album:
     """The reply of album.get."""
-    return one(elements, "album", Album.from_raw)
+    return required(elements, "album", Album.from_raw)
 
 
-def parse_album_get_faves(elements: dict[str, Any]) -> Faves | None:
+def parse_album_get_faves(elements: dict[str, Any]) -> Faves:
     """The reply of album.getFaves."""
-    return one(elements, "faves", Faves.from_raw)
+    return required(elements, "faves", Faves.from_raw)
 
 
-def parse_album_get_list(elements: dict[str, Any]) -> Albums | None:
+def parse_album_get_list(elements: dict[str, Any]) -> Albums:
     """The reply of album.getList."""
-    return one(elements, "albums", Albums.from_raw)
+    return required(elements, "albums", Albums.from_raw)
 
 
-def parse_album_get_visitors(elements: dict[str, Any]) -> Visits | None:
+def parse_album_get_visitors(elements: dict[str, Any]) -> Visits:
     """The reply of album.getVisitors."""
-    return one(elements, "visits", Visits.from_raw)
+    return required(elements, "visits", Visits.from_raw)
 
 
 def parse_album_order_list(elements: dict[str, Any]) -> None:

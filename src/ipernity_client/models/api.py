@@ -11,6 +11,7 @@ from .._runtime.coerce import (
     many,
     mapping,
     one,
+    required,
     rest,
     take,
     take_int,
@@ -298,11 +299,11 @@ class MethodList:
         )
 
 
-def parse_api_methods_get(elements: dict[str, Any]) -> MethodInfo | None:
+def parse_api_methods_get(elements: dict[str, Any]) -> MethodInfo:
     """The reply of api.methods.get."""
-    return one(elements, "method", MethodInfo.from_raw)
+    return required(elements, "method", MethodInfo.from_raw)
 
 
-def parse_api_methods_get_list(elements: dict[str, Any]) -> MethodList | None:
+def parse_api_methods_get_list(elements: dict[str, Any]) -> MethodList:
     """The reply of api.methods.getList."""
-    return one(elements, "methods", MethodList.from_raw)
+    return required(elements, "methods", MethodList.from_raw)

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._runtime.coerce import (
     mapping,
-    one,
+    required,
     rest,
     take_str,
 )
@@ -48,16 +48,16 @@ class Frob:
         )
 
 
-def parse_auth_check_token(elements: dict[str, Any]) -> Auth | None:
+def parse_auth_check_token(elements: dict[str, Any]) -> Auth:
     """The reply of auth.checkToken."""
-    return one(elements, "auth", Auth.from_raw)
+    return required(elements, "auth", Auth.from_raw)
 
 
-def parse_auth_get_frob(elements: dict[str, Any]) -> Frob | None:
+def parse_auth_get_frob(elements: dict[str, Any]) -> Frob:
     """The reply of auth.getFrob."""
-    return one(elements, "auth", Frob.from_raw)
+    return required(elements, "auth", Frob.from_raw)
 
 
-def parse_auth_get_token(elements: dict[str, Any]) -> Auth | None:
+def parse_auth_get_token(elements: dict[str, Any]) -> Auth:
     """The reply of auth.getToken."""
-    return one(elements, "auth", Auth.from_raw)
+    return required(elements, "auth", Auth.from_raw)

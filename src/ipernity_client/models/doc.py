@@ -12,6 +12,7 @@ from .._runtime.coerce import (
     many,
     mapping,
     one,
+    required,
     rest,
     take,
     take_int,
@@ -527,19 +528,19 @@ class Md5Check:
         )
 
 
-def parse_doc_albums_add(elements: dict[str, Any]) -> DocAlbumsAdded | None:
+def parse_doc_albums_add(elements: dict[str, Any]) -> DocAlbumsAdded:
     """The reply of doc.albums.add."""
-    return one(elements, "doc", DocAlbumsAdded.from_raw)
+    return required(elements, "doc", DocAlbumsAdded.from_raw)
 
 
-def parse_doc_check_md5(elements: dict[str, Any]) -> Md5Check | None:
+def parse_doc_check_md5(elements: dict[str, Any]) -> Md5Check:
     """The reply of doc.checkMD5."""
-    return one(elements, "docs", Md5Check.from_raw)
+    return required(elements, "docs", Md5Check.from_raw)
 
 
-def parse_doc_comments_add(elements: dict[str, Any]) -> Comment | None:
+def parse_doc_comments_add(elements: dict[str, Any]) -> Comment:
     """The reply of doc.comments.add."""
-    return one(elements, "comment", Comment.from_raw)
+    return required(elements, "comment", Comment.from_raw)
 
 
 def parse_doc_comments_delete(elements: dict[str, Any]) -> None:
@@ -547,24 +548,24 @@ def parse_doc_comments_delete(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_doc_comments_edit(elements: dict[str, Any]) -> Comment | None:
+def parse_doc_comments_edit(elements: dict[str, Any]) -> Comment:
     """The reply of doc.comments.edit."""
-    return one(elements, "comment", Comment.from_raw)
+    return required(elements, "comment", Comment.from_raw)
 
 
-def parse_doc_comments_get(elements: dict[str, Any]) -> Comment | None:
+def parse_doc_comments_get(elements: dict[str, Any]) -> Comment:
     """The reply of doc.comments.get."""
-    return one(elements, "comment", Comment.from_raw)
+    return required(elements, "comment", Comment.from_raw)
 
 
-def parse_doc_comments_get_list(elements: dict[str, Any]) -> Comments | None:
+def parse_doc_comments_get_list(elements: dict[str, Any]) -> Comments:
     """The reply of doc.comments.getList."""
-    return one(elements, "comments", Comments.from_raw)
+    return required(elements, "comments", Comments.from_raw)
 
 
-def parse_doc_comments_reply(elements: dict[str, Any]) -> Comment | None:
+def parse_doc_comments_reply(elements: dict[str, Any]) -> Comment:
     """The reply of doc.comments.reply."""
-    return one(elements, "comment", Comment.from_raw)
+    return required(elements, "comment", Comment.from_raw)
 
 
 def parse_doc_delete(elements: dict[str, Any]) -> None:
@@ -572,9 +573,9 @@ def parse_doc_delete(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_doc_get(elements: dict[str, Any]) -> Doc | None:
+def parse_doc_get(elements: dict[str, Any]) -> Doc:
     """The reply of doc.get."""
-    return one(elements, "doc", Doc.from_raw)
+    return required(elements, "doc", Doc.from_raw)
 
 
 def parse_doc_get_containers(elements: dict[str, Any]) -> DocGetContainersResult:
@@ -587,19 +588,19 @@ def parse_doc_get_context(elements: dict[str, Any]) -> DocGetContextResult:
     return DocGetContextResult.from_raw(elements)
 
 
-def parse_doc_get_exif(elements: dict[str, Any]) -> DocExif | None:
+def parse_doc_get_exif(elements: dict[str, Any]) -> DocExif:
     """The reply of doc.getExif."""
-    return one(elements, "exif", DocExif.from_raw)
+    return required(elements, "exif", DocExif.from_raw)
 
 
-def parse_doc_get_faves(elements: dict[str, Any]) -> Faves | None:
+def parse_doc_get_faves(elements: dict[str, Any]) -> Faves:
     """The reply of doc.getFaves."""
-    return one(elements, "faves", Faves.from_raw)
+    return required(elements, "faves", Faves.from_raw)
 
 
-def parse_doc_get_list(elements: dict[str, Any]) -> Docs | None:
+def parse_doc_get_list(elements: dict[str, Any]) -> Docs:
     """The reply of doc.getList."""
-    return one(elements, "docs", Docs.from_raw)
+    return required(elements, "docs", Docs.from_raw)
 
 
 def parse_doc_get_medias(elements: dict[str, Any]) -> DocGetMediasResult:
@@ -612,14 +613,14 @@ def parse_doc_get_perms(elements: dict[str, Any]) -> DocGetPermsResult:
     return DocGetPermsResult.from_raw(elements)
 
 
-def parse_doc_get_visitors(elements: dict[str, Any]) -> Visits | None:
+def parse_doc_get_visitors(elements: dict[str, Any]) -> Visits:
     """The reply of doc.getVisitors."""
-    return one(elements, "visits", Visits.from_raw)
+    return required(elements, "visits", Visits.from_raw)
 
 
-def parse_doc_notes_add(elements: dict[str, Any]) -> Note | None:
+def parse_doc_notes_add(elements: dict[str, Any]) -> Note:
     """The reply of doc.notes.add."""
-    return one(elements, "note", Note.from_raw)
+    return required(elements, "note", Note.from_raw)
 
 
 def parse_doc_notes_delete(elements: dict[str, Any]) -> None:
@@ -627,19 +628,19 @@ def parse_doc_notes_delete(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_doc_notes_edit(elements: dict[str, Any]) -> Note | None:
+def parse_doc_notes_edit(elements: dict[str, Any]) -> Note:
     """The reply of doc.notes.edit."""
-    return one(elements, "note", Note.from_raw)
+    return required(elements, "note", Note.from_raw)
 
 
-def parse_doc_search(elements: dict[str, Any]) -> Docs | None:
+def parse_doc_search(elements: dict[str, Any]) -> Docs:
     """The reply of doc.search."""
-    return one(elements, "docs", Docs.from_raw)
+    return required(elements, "docs", Docs.from_raw)
 
 
-def parse_doc_set(elements: dict[str, Any]) -> Doc | None:
+def parse_doc_set(elements: dict[str, Any]) -> Doc:
     """The reply of doc.set."""
-    return one(elements, "doc", Doc.from_raw)
+    return required(elements, "doc", Doc.from_raw)
 
 
 def parse_doc_set_geo(elements: dict[str, Any]) -> None:
@@ -662,19 +663,19 @@ def parse_doc_set_safety(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_doc_tags_add(elements: dict[str, Any]) -> TagList | None:
+def parse_doc_tags_add(elements: dict[str, Any]) -> TagList:
     """The reply of doc.tags.add."""
-    return one(elements, "tags", TagList.from_raw)
+    return required(elements, "tags", TagList.from_raw)
 
 
-def parse_doc_tags_edit(elements: dict[str, Any]) -> TagList | None:
+def parse_doc_tags_edit(elements: dict[str, Any]) -> TagList:
     """The reply of doc.tags.edit."""
-    return one(elements, "tags", TagList.from_raw)
+    return required(elements, "tags", TagList.from_raw)
 
 
-def parse_doc_tags_get_list(elements: dict[str, Any]) -> TagList | None:
+def parse_doc_tags_get_list(elements: dict[str, Any]) -> TagList:
     """The reply of doc.tags.getList."""
-    return one(elements, "tags", TagList.from_raw)
+    return required(elements, "tags", TagList.from_raw)
 
 
 def parse_doc_tags_remove(elements: dict[str, Any]) -> None:

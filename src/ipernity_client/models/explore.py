@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime.coerce import (
-    one,
+    required,
 )
 from .shapes import (
     Doc,
@@ -26,21 +26,21 @@ __all__ = [
 ]
 
 
-def parse_explore_docs_get_popular(elements: dict[str, Any]) -> Docs | None:
+def parse_explore_docs_get_popular(elements: dict[str, Any]) -> Docs:
     """The reply of explore.docs.getPopular."""
-    return one(elements, "docs", Docs.from_raw)
+    return required(elements, "docs", Docs.from_raw)
 
 
-def parse_explore_docs_get_recent(elements: dict[str, Any]) -> Docs | None:
+def parse_explore_docs_get_recent(elements: dict[str, Any]) -> Docs:
     """The reply of explore.docs.getRecent."""
-    return one(elements, "docs", Docs.from_raw)
+    return required(elements, "docs", Docs.from_raw)
 
 
-def parse_explore_docs_homepage(elements: dict[str, Any]) -> Docs | None:
+def parse_explore_docs_homepage(elements: dict[str, Any]) -> Docs:
     """The reply of explore.docs.homepage."""
-    return one(elements, "docs", Docs.from_raw)
+    return required(elements, "docs", Docs.from_raw)
 
 
-def parse_explore_groups_get_random(elements: dict[str, Any]) -> Groups | None:
+def parse_explore_groups_get_random(elements: dict[str, Any]) -> Groups:
     """The reply of explore.groups.getRandom."""
-    return one(elements, "groups", Groups.from_raw)
+    return required(elements, "groups", Groups.from_raw)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime.coerce import (
-    one,
+    required,
 )
 from .shapes import (
     Album,
@@ -35,9 +35,9 @@ def parse_faves_albums_add(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_faves_albums_get_list(elements: dict[str, Any]) -> Albums | None:
+def parse_faves_albums_get_list(elements: dict[str, Any]) -> Albums:
     """The reply of faves.albums.getList."""
-    return one(elements, "albums", Albums.from_raw)
+    return required(elements, "albums", Albums.from_raw)
 
 
 def parse_faves_albums_remove(elements: dict[str, Any]) -> None:
@@ -50,9 +50,9 @@ def parse_faves_docs_add(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_faves_docs_get_list(elements: dict[str, Any]) -> Docs | None:
+def parse_faves_docs_get_list(elements: dict[str, Any]) -> Docs:
     """The reply of faves.docs.getList."""
-    return one(elements, "docs", Docs.from_raw)
+    return required(elements, "docs", Docs.from_raw)
 
 
 def parse_faves_docs_remove(elements: dict[str, Any]) -> None:

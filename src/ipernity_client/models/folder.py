@@ -11,6 +11,7 @@ from .._runtime.coerce import (
     many,
     mapping,
     one,
+    required,
     rest,
     take,
     take_int,
@@ -169,24 +170,24 @@ class FolderAlbumsRemoved:
         )
 
 
-def parse_folder_albums_add(elements: dict[str, Any]) -> FolderAlbumsAdded | None:
+def parse_folder_albums_add(elements: dict[str, Any]) -> FolderAlbumsAdded:
     """The reply of folder.albums.add."""
-    return one(elements, "folder", FolderAlbumsAdded.from_raw)
+    return required(elements, "folder", FolderAlbumsAdded.from_raw)
 
 
-def parse_folder_albums_get_list(elements: dict[str, Any]) -> FolderAlbumList | None:
+def parse_folder_albums_get_list(elements: dict[str, Any]) -> FolderAlbumList:
     """The reply of folder.albums.getList."""
-    return one(elements, "folder", FolderAlbumList.from_raw)
+    return required(elements, "folder", FolderAlbumList.from_raw)
 
 
-def parse_folder_albums_remove(elements: dict[str, Any]) -> FolderAlbumsRemoved | None:
+def parse_folder_albums_remove(elements: dict[str, Any]) -> FolderAlbumsRemoved:
     """The reply of folder.albums.remove."""
-    return one(elements, "folder", FolderAlbumsRemoved.from_raw)
+    return required(elements, "folder", FolderAlbumsRemoved.from_raw)
 
 
-def parse_folder_create(elements: dict[str, Any]) -> Folder | None:
+def parse_folder_create(elements: dict[str, Any]) -> Folder:
     """The reply of folder.create."""
-    return one(elements, "folder", Folder.from_raw)
+    return required(elements, "folder", Folder.from_raw)
 
 
 def parse_folder_delete(elements: dict[str, Any]) -> None:
@@ -194,19 +195,19 @@ def parse_folder_delete(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_folder_edit(elements: dict[str, Any]) -> Folder | None:
+def parse_folder_edit(elements: dict[str, Any]) -> Folder:
     """The reply of folder.edit."""
-    return one(elements, "folder", Folder.from_raw)
+    return required(elements, "folder", Folder.from_raw)
 
 
-def parse_folder_get(elements: dict[str, Any]) -> Folder | None:
+def parse_folder_get(elements: dict[str, Any]) -> Folder:
     """The reply of folder.get."""
-    return one(elements, "folder", Folder.from_raw)
+    return required(elements, "folder", Folder.from_raw)
 
 
-def parse_folder_get_list(elements: dict[str, Any]) -> Folders | None:
+def parse_folder_get_list(elements: dict[str, Any]) -> Folders:
     """The reply of folder.getList."""
-    return one(elements, "folders", Folders.from_raw)
+    return required(elements, "folders", Folders.from_raw)
 
 
 def parse_folder_order_list(elements: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from .._runtime.coerce import (
     many,
     mapping,
     one,
+    required,
     rest,
     take,
     take_int,
@@ -183,6 +184,7 @@ class GroupDocsRemoved:
     removed: int | None = None
     skipped: int | None = None
     doc: list[DocRemoved] = field(default_factory=list)
+    docs: list[DocRemoved] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -196,13 +198,14 @@ class GroupDocsRemoved:
             removed=take_int(data, "removed", extra),
             skipped=take_int(data, "skipped", extra),
             doc=many(data, "doc", DocRemoved.from_raw),
+            docs=many(data, "docs", DocRemoved.from_raw),
             extra=rest(data, extra),
         )
 
 
-def parse_group_docs_add(elements: dict[str, Any]) -> GroupDocsAdded | None:
+def parse_group_docs_add(elements: dict[str, Any]) -> GroupDocsAdded:
     """The reply of group.docs.add."""
-    return one(elements, "group", GroupDocsAdded.from_raw)
+    return required(elements, "group", GroupDocsAdded.from_raw)
 
 
 def parse_group_docs_get_context(elements: dict[str, Any]) -> GroupDocsGetContextResult:
@@ -210,26 +213,26 @@ def parse_group_docs_get_context(elements: dict[str, Any]) -> GroupDocsGetContex
     return GroupDocsGetContextResult.from_raw(elements)
 
 
-def parse_group_docs_get_list(elements: dict[str, Any]) -> GroupDocList | None:
+def parse_group_docs_get_list(elements: dict[str, Any]) -> GroupDocList:
     """The reply of group.docs.getList."""
-    return one(elements, "group", GroupDocList.from_raw)
+    return required(elements, "group", GroupDocList.from_raw)
 
 
-def parse_group_docs_remove(elements: dict[str, Any]) -> GroupDocsRemoved | None:
+def parse_group_docs_remove(elements: dict[str, Any]) -> GroupDocsRemoved:
     """The reply of group.docs.remove."""
-    return one(elements, "group", GroupDocsRemoved.from_raw)
+    return required(elements, "group", GroupDocsRemoved.from_raw)
 
 
-def parse_group_get(elements: dict[str, Any]) -> Group | None:
+def parse_group_get(elements: dict[str, Any]) -> Group:
     """The reply of group.get."""
-    return one(elements, "group", Group.from_raw)
+    return required(elements, "group", Group.from_raw)
 
 
-def parse_group_get_list(elements: dict[str, Any]) -> Groups | None:
+def parse_group_get_list(elements: dict[str, Any]) -> Groups:
     """The reply of group.getList."""
-    return one(elements, "groups", Groups.from_raw)
+    return required(elements, "groups", Groups.from_raw)
 
 
-def parse_group_search(elements: dict[str, Any]) -> Groups | None:
+def parse_group_search(elements: dict[str, Any]) -> Groups:
     """The reply of group.search."""
-    return one(elements, "groups", Groups.from_raw)
+    return required(elements, "groups", Groups.from_raw)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime.coerce import (
-    one,
+    required,
 )
 from .shapes import (
     Docs,
@@ -25,16 +25,16 @@ __all__ = [
 ]
 
 
-def parse_network_autocomplete(elements: dict[str, Any]) -> Network | None:
+def parse_network_autocomplete(elements: dict[str, Any]) -> Network:
     """The reply of network.autocomplete."""
-    return one(elements, "network", Network.from_raw)
+    return required(elements, "network", Network.from_raw)
 
 
-def parse_network_docs_get_recent(elements: dict[str, Any]) -> Docs | None:
+def parse_network_docs_get_recent(elements: dict[str, Any]) -> Docs:
     """The reply of network.docs.getRecent."""
-    return one(elements, "docs", Docs.from_raw)
+    return required(elements, "docs", Docs.from_raw)
 
 
-def parse_network_get_list(elements: dict[str, Any]) -> Network | None:
+def parse_network_get_list(elements: dict[str, Any]) -> Network:
     """The reply of network.getList."""
-    return one(elements, "network", Network.from_raw)
+    return required(elements, "network", Network.from_raw)

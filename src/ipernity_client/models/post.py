@@ -10,6 +10,7 @@ from typing import Any
 from .._runtime.coerce import (
     mapping,
     one,
+    required,
     rest,
 )
 from .shapes import (
@@ -75,9 +76,9 @@ class PostGetContextResult:
         )
 
 
-def parse_post_comments_add(elements: dict[str, Any]) -> Comment | None:
+def parse_post_comments_add(elements: dict[str, Any]) -> Comment:
     """The reply of post.comments.add."""
-    return one(elements, "comment", Comment.from_raw)
+    return required(elements, "comment", Comment.from_raw)
 
 
 def parse_post_comments_delete(elements: dict[str, Any]) -> None:
@@ -85,29 +86,29 @@ def parse_post_comments_delete(elements: dict[str, Any]) -> None:
     return None
 
 
-def parse_post_comments_edit(elements: dict[str, Any]) -> Comment | None:
+def parse_post_comments_edit(elements: dict[str, Any]) -> Comment:
     """The reply of post.comments.edit."""
-    return one(elements, "comment", Comment.from_raw)
+    return required(elements, "comment", Comment.from_raw)
 
 
-def parse_post_comments_get(elements: dict[str, Any]) -> Comment | None:
+def parse_post_comments_get(elements: dict[str, Any]) -> Comment:
     """The reply of post.comments.get."""
-    return one(elements, "comment", Comment.from_raw)
+    return required(elements, "comment", Comment.from_raw)
 
 
-def parse_post_comments_get_list(elements: dict[str, Any]) -> Comments | None:
+def parse_post_comments_get_list(elements: dict[str, Any]) -> Comments:
     """The reply of post.comments.getList."""
-    return one(elements, "comments", Comments.from_raw)
+    return required(elements, "comments", Comments.from_raw)
 
 
-def parse_post_comments_reply(elements: dict[str, Any]) -> Comment | None:
+def parse_post_comments_reply(elements: dict[str, Any]) -> Comment:
     """The reply of post.comments.reply."""
-    return one(elements, "comment", Comment.from_raw)
+    return required(elements, "comment", Comment.from_raw)
 
 
-def parse_post_get(elements: dict[str, Any]) -> Post | None:
+def parse_post_get(elements: dict[str, Any]) -> Post:
     """The reply of post.get."""
-    return one(elements, "post", Post.from_raw)
+    return required(elements, "post", Post.from_raw)
 
 
 def parse_post_get_context(elements: dict[str, Any]) -> PostGetContextResult:
@@ -115,26 +116,26 @@ def parse_post_get_context(elements: dict[str, Any]) -> PostGetContextResult:
     return PostGetContextResult.from_raw(elements)
 
 
-def parse_post_get_faves(elements: dict[str, Any]) -> Faves | None:
+def parse_post_get_faves(elements: dict[str, Any]) -> Faves:
     """The reply of post.getFaves."""
-    return one(elements, "faves", Faves.from_raw)
+    return required(elements, "faves", Faves.from_raw)
 
 
-def parse_post_get_list(elements: dict[str, Any]) -> Posts | None:
+def parse_post_get_list(elements: dict[str, Any]) -> Posts:
     """The reply of post.getList."""
-    return one(elements, "posts", Posts.from_raw)
+    return required(elements, "posts", Posts.from_raw)
 
 
-def parse_post_get_visitors(elements: dict[str, Any]) -> Visits | None:
+def parse_post_get_visitors(elements: dict[str, Any]) -> Visits:
     """The reply of post.getVisitors."""
-    return one(elements, "visits", Visits.from_raw)
+    return required(elements, "visits", Visits.from_raw)
 
 
-def parse_post_search(elements: dict[str, Any]) -> Posts | None:
+def parse_post_search(elements: dict[str, Any]) -> Posts:
     """The reply of post.search."""
-    return one(elements, "posts", Posts.from_raw)
+    return required(elements, "posts", Posts.from_raw)
 
 
-def parse_post_set(elements: dict[str, Any]) -> Post | None:
+def parse_post_set(elements: dict[str, Any]) -> Post:
     """The reply of post.set."""
-    return one(elements, "post", Post.from_raw)
+    return required(elements, "post", Post.from_raw)

@@ -11,12 +11,15 @@ from .._runtime.coerce import (
     many,
     mapping,
     one,
+    present,
+    required,
     rest,
     take,
     take_int,
     take_str,
     to_bool,
     to_float,
+    to_str,
 )
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "AlbumVisibility",
     "CallerStatus",
     "Cover",
+    "Owner",
     "Thumb",
     "Album",
     "AlbumDocStatus",
@@ -58,7 +62,6 @@ __all__ = [
     "Note",
     "Notes",
     "Original",
-    "Owner",
     "Tag",
     "Tags",
     "Visibility",
@@ -293,6 +296,39 @@ class Cover:
 
 
 @dataclass(slots=True, kw_only=True)
+class Owner:
+    """The member who owns an item.
+
+    Attributes:
+        alias: The member's web alias.
+        icon: URL of the member's icon.
+    """
+
+    user_id: int
+    username: str | None = None
+    realname: str | None = None
+    alias: str | None = None
+    is_pro: bool | None = None
+    icon: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> Owner:
+        """Build from a reply element (JSON or XML, already as plain data)."""
+        data = mapping(raw)
+        extra: dict[str, Any] = {}
+        return cls(
+            user_id=present(take_int(data, "user_id", extra), "user_id"),
+            username=take_str(data, "username", extra),
+            realname=take_str(data, "realname", extra),
+            alias=take_str(data, "alias", extra),
+            is_pro=take(data, "is_pro", to_bool, extra),
+            icon=take_str(data, "icon", extra),
+            extra=rest(data, extra),
+        )
+
+
+@dataclass(slots=True, kw_only=True)
 class Thumb:
     """One thumbnail of a document.
 
@@ -304,7 +340,7 @@ class Thumb:
     ext: str | None = None
     w: int | None = None
     h: int | None = None
-    url: str | None = None
+    url: str
     secret: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -318,7 +354,7 @@ class Thumb:
             ext=take_str(data, "ext", extra),
             w=take_int(data, "w", extra),
             h=take_int(data, "h", extra),
-            url=take_str(data, "url", extra),
+            url=present(take_str(data, "url", extra), "url"),
             secret=take_str(data, "secret", extra),
             extra=rest(data, extra),
         )
@@ -332,11 +368,12 @@ class Album:
         user_id: The owner, in lists of other members' albums.
     """
 
-    album_id: int | None = None
+    album_id: int
     link: str | None = None
     title: str | None = None
     thumbsize: str | None = None
     user_id: int | None = None
+    owner: Owner | None = None
     description: str | None = None
     visibility: AlbumVisibility | None = None
     dates: AlbumDates | None = None
@@ -354,11 +391,12 @@ class Album:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            album_id=take_int(data, "album_id", extra),
+            album_id=present(take_int(data, "album_id", extra), "album_id"),
             link=take_str(data, "link", extra),
             title=take_str(data, "title", extra),
             thumbsize=take_str(data, "thumbsize", extra),
             user_id=take_int(data, "user_id", extra),
+            owner=one(data, "owner", Owner.from_raw),
             description=take_str(data, "description", extra),
             visibility=one(data, "visibility", AlbumVisibility.from_raw),
             dates=one(data, "dates", AlbumDates.from_raw),
@@ -581,7 +619,7 @@ class User:
         icon: URL of the member's icon.
     """
 
-    user_id: int | None = None
+    user_id: int
     username: str | None = None
     realname: str | None = None
     lg: str | None = None
@@ -603,7 +641,7 @@ class User:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            user_id=take_int(data, "user_id", extra),
+            user_id=present(take_int(data, "user_id", extra), "user_id"),
             username=take_str(data, "username", extra),
             realname=take_str(data, "realname", extra),
             lg=take_str(data, "lg", extra),
@@ -629,10 +667,10 @@ class Auth:
         token: Send it as auth_token on every later call.
     """
 
-    token: str | None = None
+    token: str
     permissions: Permissions | None = None
     perms: Permissions | None = None
-    user: User | None = None
+    user: User
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -641,10 +679,10 @@ class Auth:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            token=take_str(data, "token", extra),
+            token=required(data, "token", to_str),
             permissions=one(data, "permissions", Permissions.from_raw),
             perms=one(data, "perms", Permissions.from_raw),
-            user=one(data, "user", User.from_raw),
+            user=required(data, "user", User.from_raw),
             extra=rest(data, extra),
         )
 
@@ -682,7 +720,7 @@ class Comment:
         modified_at: Only set when edited more than 5 minutes after posting.
     """
 
-    comment_id: int | None = None
+    comment_id: int
     parent_id: int | None = None
     user_id: int | None = None
     username: str | None = None
@@ -702,7 +740,7 @@ class Comment:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            comment_id=take_int(data, "comment_id", extra),
+            comment_id=present(take_int(data, "comment_id", extra), "comment_id"),
             parent_id=take_int(data, "parent_id", extra),
             user_id=take_int(data, "user_id", extra),
             username=take_str(data, "username", extra),
@@ -973,7 +1011,7 @@ class Media:
     w: int | None = None
     h: int | None = None
     lenght: int | None = None
-    url: str | None = None
+    url: str
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -987,7 +1025,7 @@ class Media:
             w=take_int(data, "w", extra),
             h=take_int(data, "h", extra),
             lenght=take_int(data, "lenght", extra),
-            url=take_str(data, "url", extra),
+            url=present(take_str(data, "url", extra), "url"),
             extra=rest(data, extra),
         )
 
@@ -1102,7 +1140,7 @@ class ItemPermissions:
 class Note:
     """A note drawn on a photo; its text is the value."""
 
-    note_id: int | None = None
+    note_id: int
     user_id: int | None = None
     username: str | None = None
     x: int | None = None
@@ -1119,7 +1157,7 @@ class Note:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            note_id=take_int(data, "note_id", extra),
+            note_id=present(take_int(data, "note_id", extra), "note_id"),
             user_id=take_int(data, "user_id", extra),
             username=take_str(data, "username", extra),
             x=take_int(data, "x", extra),
@@ -1162,7 +1200,7 @@ class Original:
     length: int | None = None
     filename: str | None = None
     bytes: int | None = None
-    url: str | None = None
+    url: str
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -1177,40 +1215,7 @@ class Original:
             length=take_int(data, "length", extra),
             filename=take_str(data, "filename", extra),
             bytes=take_int(data, "bytes", extra),
-            url=take_str(data, "url", extra),
-            extra=rest(data, extra),
-        )
-
-
-@dataclass(slots=True, kw_only=True)
-class Owner:
-    """The member who owns an item.
-
-    Attributes:
-        alias: The member's web alias.
-        icon: URL of the member's icon.
-    """
-
-    user_id: int | None = None
-    username: str | None = None
-    realname: str | None = None
-    alias: str | None = None
-    is_pro: bool | None = None
-    icon: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_raw(cls, raw: Any) -> Owner:
-        """Build from a reply element (JSON or XML, already as plain data)."""
-        data = mapping(raw)
-        extra: dict[str, Any] = {}
-        return cls(
-            user_id=take_int(data, "user_id", extra),
-            username=take_str(data, "username", extra),
-            realname=take_str(data, "realname", extra),
-            alias=take_str(data, "alias", extra),
-            is_pro=take(data, "is_pro", to_bool, extra),
-            icon=take_str(data, "icon", extra),
+            url=present(take_str(data, "url", extra), "url"),
             extra=rest(data, extra),
         )
 
@@ -1223,7 +1228,7 @@ class Tag:
         type: keyword or member.
     """
 
-    tag_id: int | None = None
+    tag_id: int
     type: str | None = None
     user_id: int | None = None
     keyword: str | None = None
@@ -1237,7 +1242,7 @@ class Tag:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            tag_id=take_int(data, "tag_id", extra),
+            tag_id=present(take_int(data, "tag_id", extra), "tag_id"),
             type=take_str(data, "type", extra),
             user_id=take_int(data, "user_id", extra),
             keyword=take_str(data, "keyword", extra),
@@ -1307,9 +1312,10 @@ class Doc:
         isfamily: Flag seen on faves.docs.getList items.
         isfriend: Flag seen on faves.docs.getList items.
         iscontact: Flag seen on faves.docs.getList items.
+        md5: The file's md5, with extra=md5 (live behaviour, see doc.get's decisions).
     """
 
-    doc_id: int | None = None
+    doc_id: int
     media: str | None = None
     license: int | None = None
     rotation: int | None = None
@@ -1320,6 +1326,7 @@ class Doc:
     isfamily: bool | None = None
     isfriend: bool | None = None
     iscontact: bool | None = None
+    md5: str | None = None
     owner: Owner | None = None
     description: str | None = None
     dates: DocDates | None = None
@@ -1343,7 +1350,7 @@ class Doc:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            doc_id=take_int(data, "doc_id", extra),
+            doc_id=present(take_int(data, "doc_id", extra), "doc_id"),
             media=take_str(data, "media", extra),
             license=take_int(data, "license", extra),
             rotation=take_int(data, "rotation", extra),
@@ -1354,6 +1361,7 @@ class Doc:
             isfamily=take(data, "isfamily", to_bool, extra),
             isfriend=take(data, "isfriend", to_bool, extra),
             iscontact=take(data, "iscontact", to_bool, extra),
+            md5=take_str(data, "md5", extra),
             owner=one(data, "owner", Owner.from_raw),
             description=take_str(data, "description", extra),
             dates=one(data, "dates", DocDates.from_raw),
@@ -1578,7 +1586,7 @@ class FolderVisibility:
 class Folder:
     """A folder of albums."""
 
-    folder_id: int | None = None
+    folder_id: int
     link: str | None = None
     title: str | None = None
     description: str | None = None
@@ -1595,7 +1603,7 @@ class Folder:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            folder_id=take_int(data, "folder_id", extra),
+            folder_id=present(take_int(data, "folder_id", extra), "folder_id"),
             link=take_str(data, "link", extra),
             title=take_str(data, "title", extra),
             description=take_str(data, "description", extra),
@@ -2107,7 +2115,7 @@ class TagList:
 class Post:
     """A blog post (article)."""
 
-    post_id: int | None = None
+    post_id: int
     title: str | None = None
     intro: str | None = None
     license: int | None = None
@@ -2116,7 +2124,7 @@ class Post:
     description: str | None = None
     visibility: Visibility | None = None
     dates: PostDates | None = None
-    owner: Owner | None = None
+    owner: Owner
     count: PostCount | None = None
     permissions: ItemPermissions | None = None
     share: PostShare | None = None
@@ -2131,7 +2139,7 @@ class Post:
         data = mapping(raw)
         extra: dict[str, Any] = {}
         return cls(
-            post_id=take_int(data, "post_id", extra),
+            post_id=present(take_int(data, "post_id", extra), "post_id"),
             title=take_str(data, "title", extra),
             intro=take_str(data, "intro", extra),
             license=take_int(data, "license", extra),
@@ -2140,7 +2148,7 @@ class Post:
             description=take_str(data, "description", extra),
             visibility=one(data, "visibility", Visibility.from_raw),
             dates=one(data, "dates", PostDates.from_raw),
-            owner=one(data, "owner", Owner.from_raw),
+            owner=required(data, "owner", Owner.from_raw),
             count=one(data, "count", PostCount.from_raw),
             permissions=one(data, "permissions", ItemPermissions.from_raw),
             share=one(data, "share", PostShare.from_raw),

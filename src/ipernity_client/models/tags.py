@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime.coerce import (
-    one,
+    required,
 )
 from .shapes import (
     Doc,
@@ -25,16 +25,16 @@ __all__ = [
 ]
 
 
-def parse_tags_docs_get_list(elements: dict[str, Any]) -> Docs | None:
+def parse_tags_docs_get_list(elements: dict[str, Any]) -> Docs:
     """The reply of tags.docs.getList."""
-    return one(elements, "docs", Docs.from_raw)
+    return required(elements, "docs", Docs.from_raw)
 
 
-def parse_tags_user_get_list(elements: dict[str, Any]) -> TagList | None:
+def parse_tags_user_get_list(elements: dict[str, Any]) -> TagList:
     """The reply of tags.user.getList."""
-    return one(elements, "tags", TagList.from_raw)
+    return required(elements, "tags", TagList.from_raw)
 
 
-def parse_tags_user_get_popular(elements: dict[str, Any]) -> TagList | None:
+def parse_tags_user_get_popular(elements: dict[str, Any]) -> TagList:
     """The reply of tags.user.getPopular."""
-    return one(elements, "tags", TagList.from_raw)
+    return required(elements, "tags", TagList.from_raw)

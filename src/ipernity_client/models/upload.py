@@ -10,12 +10,13 @@ from typing import Any
 from .._runtime.coerce import (
     many,
     mapping,
-    one,
+    required,
     rest,
     take,
     take_int,
     take_str,
     to_bool,
+    to_str,
 )
 
 __all__ = [
@@ -89,16 +90,16 @@ class Tickets:
         )
 
 
-def parse_upload_check_tickets(elements: dict[str, Any]) -> Tickets | None:
+def parse_upload_check_tickets(elements: dict[str, Any]) -> Tickets:
     """The reply of upload.checkTickets."""
-    return one(elements, "tickets", Tickets.from_raw)
+    return required(elements, "tickets", Tickets.from_raw)
 
 
-def parse_upload_file(elements: dict[str, Any]) -> str | None:
+def parse_upload_file(elements: dict[str, Any]) -> str:
     """The reply of upload.file."""
-    return take_str(elements, "ticket", {})
+    return required(elements, "ticket", to_str)
 
 
-def parse_upload_replace(elements: dict[str, Any]) -> str | None:
+def parse_upload_replace(elements: dict[str, Any]) -> str:
     """The reply of upload.replace."""
-    return take_str(elements, "ticket", {})
+    return required(elements, "ticket", to_str)

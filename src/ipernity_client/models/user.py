@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime.coerce import (
-    one,
+    required,
 )
 from .shapes import (
     User,
@@ -19,6 +19,6 @@ __all__ = [
 ]
 
 
-def parse_user_get(elements: dict[str, Any]) -> User | None:
+def parse_user_get(elements: dict[str, Any]) -> User:
     """The reply of user.get."""
-    return one(elements, "user", User.from_raw)
+    return required(elements, "user", User.from_raw)

@@ -12,14 +12,14 @@ from ..models import account as models
 class AccountService(Namespace):
     """account.* methods."""
 
-    def get_quota(self) -> models.Quota | None:
+    def get_quota(self) -> models.Quota:
         """Upload quota of the calling member.
 
         ipernity method account.getQuota: GET or POST; signed; needs an auth token; permission doc
         write.
 
         Returns:
-            Quota | None
+            Quota
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).

@@ -20,7 +20,7 @@ class AlbumDocsService(Namespace):
         *,
         album_id: int | str,
         doc_id: Sequence[int | str] | str,
-    ) -> models.AlbumDocsAdded | None:
+    ) -> models.AlbumDocsAdded:
         """Add one or more documents to an album.
 
         ipernity method album.docs.add: POST required; signed; needs an auth token; permission doc
@@ -31,7 +31,7 @@ class AlbumDocsService(Namespace):
             doc_id: One document or a list of documents. (at most 20 items)
 
         Returns:
-            AlbumDocsAdded | None
+            AlbumDocsAdded
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -110,7 +110,7 @@ class AlbumDocsService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.AlbumDocList | None:
+    ) -> models.AlbumDocList:
         """Documents of an album, one page at a time.
 
         ipernity method album.docs.getList: GET or POST; no authentication.
@@ -129,7 +129,7 @@ class AlbumDocsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            AlbumDocList | None
+            AlbumDocList
 
         Raises:
             AlbumDocsGetListError: the method's own errors, codes 1.
@@ -209,7 +209,7 @@ class AlbumDocsService(Namespace):
         *,
         album_id: int | str,
         doc_id: Sequence[int | str] | str,
-    ) -> models.AlbumDocsRemoved | None:
+    ) -> models.AlbumDocsRemoved:
         """Remove one or more documents from an album.
 
         ipernity method album.docs.remove: POST required; signed; needs an auth token; permission doc
@@ -220,7 +220,7 @@ class AlbumDocsService(Namespace):
             doc_id: One document or a list of documents. (at most 20 items)
 
         Returns:
-            AlbumDocsRemoved | None
+            AlbumDocsRemoved
 
         Raises:
             AlbumDocsRemoveError: the method's own errors, codes 1, 2.
@@ -244,7 +244,7 @@ class AlbumDocsService(Namespace):
         album_id: int | str,
         doc_ids: Sequence[int | str] | str,
         cover_id: int | str,
-    ) -> models.AlbumDocsSet | None:
+    ) -> models.AlbumDocsSet:
         """Replace all the documents of an album, and its cover.
 
         ipernity method album.docs.setList: POST required; signed; needs an auth token; permission doc
@@ -256,7 +256,7 @@ class AlbumDocsService(Namespace):
             cover_id: The cover; it must be one of doc_ids.
 
         Returns:
-            AlbumDocsSet | None
+            AlbumDocsSet
 
         Raises:
             AlbumDocsSetListError: the method's own errors, codes 1, 2, 3, 4.
@@ -290,7 +290,7 @@ class AlbumService(Namespace):
         description: str | None = None,
         cover_id: int | str | None = None,
         perm_comment: Literal[0, 1, 2, 3, 4, 5] | None = None,
-    ) -> models.Album | None:
+    ) -> models.Album:
         """Create an album.
 
         ipernity method album.create: POST required; signed; needs an auth token; permission doc write.
@@ -302,7 +302,7 @@ class AlbumService(Namespace):
             perm_comment: Who may comment on the album. (one of 0, 1, 2, 3, 4, 5)
 
         Returns:
-            Album | None: An album of documents.
+            Album: An album of documents.
 
         Raises:
             AlbumCreateError: the method's own errors, codes 1, 2, 3, 4.
@@ -358,7 +358,7 @@ class AlbumService(Namespace):
         title: str | None = None,
         description: str | None = None,
         cover_id: int | str | None = None,
-    ) -> models.Album | None:
+    ) -> models.Album:
         """Change an album's title, description or cover.
 
         ipernity method album.edit: POST required; signed; needs an auth token; permission doc write.
@@ -370,7 +370,7 @@ class AlbumService(Namespace):
             cover_id: Document to use as the new cover; it must belong to the caller.
 
         Returns:
-            Album | None: An album of documents.
+            Album: An album of documents.
 
         Raises:
             AlbumEditError: the method's own errors, codes 1, 2, 3, 4.
@@ -396,7 +396,7 @@ class AlbumService(Namespace):
         album_id: int | str,
         thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
         | None = None,
-    ) -> models.Album | None:
+    ) -> models.Album:
         """Details of one album.
 
         ipernity method album.get: GET or POST; doc read permission to see private items.
@@ -407,7 +407,7 @@ class AlbumService(Namespace):
                 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
 
         Returns:
-            Album | None: An album of documents.
+            Album: An album of documents.
 
         Raises:
             AlbumGetError: the method's own errors, codes 1.
@@ -431,7 +431,7 @@ class AlbumService(Namespace):
         album_id: int | str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Faves | None:
+    ) -> models.Faves:
         """Members who made an album a favourite.
 
         ipernity method album.getFaves: GET or POST; doc read permission to see private items.
@@ -442,7 +442,7 @@ class AlbumService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Faves | None: Members who made an item a favourite, one page at a time.
+            Faves: Members who made an item a favourite, one page at a time.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -503,7 +503,7 @@ class AlbumService(Namespace):
         per_page: int | None = None,
         page: int | None = None,
         notinfolder: bool | None = None,
-    ) -> models.Albums | None:
+    ) -> models.Albums:
         """A member's albums, one page at a time.
 
         ipernity method album.getList: GET or POST; no authentication.
@@ -519,7 +519,7 @@ class AlbumService(Namespace):
             notinfolder: true to list only albums that are in no folder.
 
         Returns:
-            Albums | None: A list of albums, usually one page of results.
+            Albums: A list of albums, usually one page of results.
 
         Raises:
             AlbumGetListError: the method's own errors, codes 1.
@@ -594,7 +594,7 @@ class AlbumService(Namespace):
         album_id: int | str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Visits | None:
+    ) -> models.Visits:
         """Latest visitors of an album.
 
         ipernity method album.getVisitors: GET or POST; signed; needs an auth token; permission doc
@@ -606,7 +606,7 @@ class AlbumService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Visits | None: The latest visitors of an item, one page at a time.
+            Visits: The latest visitors of an item, one page at a time.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).

@@ -16,7 +16,7 @@ class ApiMethodsService(Namespace):
         self,
         *,
         method: str | None = None,
-    ) -> models.MethodInfo | None:
+    ) -> models.MethodInfo:
         """Describe one API method: parameters, reply sample, errors, changelog.
 
         ipernity method api.methods.get: GET or POST; no authentication.
@@ -25,7 +25,7 @@ class ApiMethodsService(Namespace):
             method: The method to describe, e.g. doc.get.
 
         Returns:
-            MethodInfo | None
+            MethodInfo
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -41,13 +41,13 @@ class ApiMethodsService(Namespace):
             models.parse_api_methods_get,
         )
 
-    def get_list(self) -> models.MethodList | None:
+    def get_list(self) -> models.MethodList:
         """List every API method with its flags and permissions.
 
         ipernity method api.methods.getList: GET or POST; no authentication.
 
         Returns:
-            MethodList | None
+            MethodList
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).

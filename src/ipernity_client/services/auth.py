@@ -19,7 +19,7 @@ class AuthService(Namespace):
         self,
         *,
         extra: Sequence[Literal["pref"]] | str | None = None,
-    ) -> models.Auth | None:
+    ) -> models.Auth:
         """Check a token and return its user and permissions.
 
         ipernity method auth.checkToken: GET or POST; signed; needs an auth token.
@@ -29,7 +29,7 @@ class AuthService(Namespace):
                 list. (one of pref)
 
         Returns:
-            Auth | None: A token with the member and the permissions it grants.
+            Auth: A token with the member and the permissions it grants.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -45,13 +45,13 @@ class AuthService(Namespace):
             models.parse_auth_check_token,
         )
 
-    def get_frob(self) -> models.Frob | None:
+    def get_frob(self) -> models.Frob:
         """Start the desktop authorization flow by asking for a frob.
 
         ipernity method auth.getFrob: GET or POST; signed.
 
         Returns:
-            Frob | None
+            Frob
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -70,7 +70,7 @@ class AuthService(Namespace):
         *,
         frob: str,
         extra: Sequence[Literal["pref"]] | str | None = None,
-    ) -> models.Auth | None:
+    ) -> models.Auth:
         """Exchange an approved frob for an authentication token.
 
         ipernity method auth.getToken: GET or POST; signed.
@@ -81,7 +81,7 @@ class AuthService(Namespace):
                 list. (one of pref)
 
         Returns:
-            Auth | None: A token with the member and the permissions it grants.
+            Auth: A token with the member and the permissions it grants.
 
         Raises:
             AuthGetTokenError: the method's own errors, codes 1, 2.

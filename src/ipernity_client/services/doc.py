@@ -21,7 +21,7 @@ class DocAlbumsService(Namespace):
         *,
         doc_id: int | str,
         album_id: Sequence[int | str] | str,
-    ) -> models.DocAlbumsAdded | None:
+    ) -> models.DocAlbumsAdded:
         """Add a document to one or more albums.
 
         Unverified: No parameter list or sample exists; parameters come from the title ('Add doc in one
@@ -37,7 +37,7 @@ class DocAlbumsService(Namespace):
             album_id: One album or a list of albums.
 
         Returns:
-            DocAlbumsAdded | None
+            DocAlbumsAdded
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -64,7 +64,7 @@ class DocCommentsService(Namespace):
         doc_id: int | str,
         content: str,
         preview: bool | None = None,
-    ) -> models.Comment | None:
+    ) -> models.Comment:
         """Comment on a document.
 
         ipernity method doc.comments.add: POST required; signed; needs an auth token; permission doc
@@ -76,7 +76,7 @@ class DocCommentsService(Namespace):
             preview: true to preview the comment without adding it.
 
         Returns:
-            Comment | None: A comment on a document or a post; content is its HTML text.
+            Comment: A comment on a document or a post; content is its HTML text.
 
         Raises:
             DocCommentsAddError: the method's own errors, codes 1, 2, 3, 4.
@@ -131,7 +131,7 @@ class DocCommentsService(Namespace):
         comment_id: int | str,
         content: str,
         preview: bool | None = None,
-    ) -> models.Comment | None:
+    ) -> models.Comment:
         """Change the text of a comment on a document.
 
         ipernity method doc.comments.edit: POST required; signed; needs an auth token; permission doc
@@ -143,7 +143,7 @@ class DocCommentsService(Namespace):
             preview: true to preview the change without saving it.
 
         Returns:
-            Comment | None: A comment on a document or a post; content is its HTML text.
+            Comment: A comment on a document or a post; content is its HTML text.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -166,7 +166,7 @@ class DocCommentsService(Namespace):
         *,
         comment_id: int | str,
         extra: Sequence[Literal["owner"]] | str | None = None,
-    ) -> models.Comment | None:
+    ) -> models.Comment:
         """One comment on a document.
 
         ipernity method doc.comments.get: GET or POST; doc read permission to see private items.
@@ -176,7 +176,7 @@ class DocCommentsService(Namespace):
             extra: Extra information to include for each item. (one of owner)
 
         Returns:
-            Comment | None: A comment on a document or a post; content is its HTML text.
+            Comment: A comment on a document or a post; content is its HTML text.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -201,7 +201,7 @@ class DocCommentsService(Namespace):
         per_page: int | None = None,
         page: int | None = None,
         lg: str | None = None,
-    ) -> models.Comments | None:
+    ) -> models.Comments:
         """Comments on a document, one page at a time.
 
         ipernity method doc.comments.getList: GET or POST; doc read permission to see private items.
@@ -214,7 +214,7 @@ class DocCommentsService(Namespace):
             lg: The reader's language code, e.g. fr, en, ca.
 
         Returns:
-            Comments | None: Comments on a document or a post, one page at a time.
+            Comments: Comments on a document or a post, one page at a time.
 
         Raises:
             DocCommentsGetListError: the method's own errors, codes 1.
@@ -278,7 +278,7 @@ class DocCommentsService(Namespace):
         *,
         comment_id: int | str,
         content: str,
-    ) -> models.Comment | None:
+    ) -> models.Comment:
         """Reply to a comment on a document.
 
         ipernity method doc.comments.reply: POST required; signed; needs an auth token; permission doc
@@ -289,7 +289,7 @@ class DocCommentsService(Namespace):
             content: Text of the reply; some HTML is allowed.
 
         Returns:
-            Comment | None: A comment on a document or a post; content is its HTML text.
+            Comment: A comment on a document or a post; content is its HTML text.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -321,7 +321,7 @@ class DocNotesService(Namespace):
         content: str | None = None,
         member_id: int | str | None = None,
         preview: bool | None = None,
-    ) -> models.Note | None:
+    ) -> models.Note:
         """Draw a note on a photo.
 
         ipernity method doc.notes.add: POST required; signed; needs an auth token; permission doc write.
@@ -337,7 +337,7 @@ class DocNotesService(Namespace):
             preview: true to preview the note without adding it.
 
         Returns:
-            Note | None: A note drawn on a photo; its text is the value.
+            Note: A note drawn on a photo; its text is the value.
 
         Raises:
             DocNotesAddError: the method's own errors, codes 1, 2, 3, 4, 5.
@@ -401,7 +401,7 @@ class DocNotesService(Namespace):
         w: int,
         h: int,
         preview: bool | None = None,
-    ) -> models.Note | None:
+    ) -> models.Note:
         """Change the text or the place of a note on a photo.
 
         ipernity method doc.notes.edit: POST required; signed; needs an auth token; permission doc
@@ -417,7 +417,7 @@ class DocNotesService(Namespace):
             preview: true to preview the change without saving it.
 
         Returns:
-            Note | None: A note drawn on a photo; its text is the value.
+            Note: A note drawn on a photo; its text is the value.
 
         Raises:
             DocNotesEditError: the method's own errors, codes 2.
@@ -450,7 +450,7 @@ class DocTagsService(Namespace):
         doc_id: int | str,
         keywords: str | None = None,
         members: Sequence[str] | str | None = None,
-    ) -> models.TagList | None:
+    ) -> models.TagList:
         """Add keyword or member tags to a document.
 
         ipernity method doc.tags.add: POST required; signed; needs an auth token; permission doc write.
@@ -461,7 +461,7 @@ class DocTagsService(Namespace):
             members: Member ids or web aliases from the caller's network.
 
         Returns:
-            TagList | None: A list of tags, with counters when tags were changed.
+            TagList: A list of tags, with counters when tags were changed.
 
         Raises:
             DocTagsAddError: the method's own errors, codes 1, 2, 3.
@@ -486,7 +486,7 @@ class DocTagsService(Namespace):
         doc_id: int | str,
         keywords: str | None = None,
         members: Sequence[str] | str | None = None,
-    ) -> models.TagList | None:
+    ) -> models.TagList:
         """Replace the keyword and member tags of a document.
 
         ipernity method doc.tags.edit: POST required; signed; needs an auth token; permission doc write.
@@ -499,7 +499,7 @@ class DocTagsService(Namespace):
                 remove them all.
 
         Returns:
-            TagList | None: A list of tags, with counters when tags were changed.
+            TagList: A list of tags, with counters when tags were changed.
 
         Raises:
             DocTagsEditError: the method's own errors, codes 1, 2, 3.
@@ -522,7 +522,7 @@ class DocTagsService(Namespace):
         self,
         *,
         doc_id: int | str,
-    ) -> models.TagList | None:
+    ) -> models.TagList:
         """Tags of a document.
 
         ipernity method doc.tags.getList: GET or POST; doc read permission to see private items.
@@ -531,7 +531,7 @@ class DocTagsService(Namespace):
             doc_id: The document.
 
         Returns:
-            TagList | None: A list of tags, with counters when tags were changed.
+            TagList: A list of tags, with counters when tags were changed.
 
         Raises:
             DocTagsGetListError: the method's own errors, codes 1.
@@ -599,7 +599,7 @@ class DocService(Namespace):
         self,
         *,
         md5: Sequence[str] | str,
-    ) -> models.Md5Check | None:
+    ) -> models.Md5Check:
         """Find which files are already in the caller's documents, by MD5.
 
         ipernity method doc.checkMD5: GET or POST; signed; needs an auth token; permission doc read.
@@ -608,7 +608,7 @@ class DocService(Namespace):
             md5: MD5 checksum(s) of the files to look for. (at most 20 items)
 
         Returns:
-            Md5Check | None
+            Md5Check
 
         Raises:
             DocCheckMD5Error: the method's own errors, codes 1.
@@ -660,7 +660,7 @@ class DocService(Namespace):
         *,
         doc_id: int | str,
         extra: Sequence[Literal["tags", "notes", "geo", "md5"]] | str | None = None,
-    ) -> models.Doc | None:
+    ) -> models.Doc:
         """Details of one document.
 
         ipernity method doc.get: GET or POST; doc read permission to see private items.
@@ -670,7 +670,7 @@ class DocService(Namespace):
             extra: Extra information to include. (one of tags, notes, geo, md5)
 
         Returns:
-            Doc | None: A photo, video, audio or other document.
+            Doc: A photo, video, audio or other document.
 
         Raises:
             DocGetError: the method's own errors, codes 1.
@@ -768,7 +768,7 @@ class DocService(Namespace):
         self,
         *,
         doc_id: int | str,
-    ) -> models.DocExif | None:
+    ) -> models.DocExif:
         """Metadata (EXIF, ID3, ...) of a document.
 
         ipernity method doc.getExif: GET or POST; doc read permission to see private items.
@@ -777,8 +777,8 @@ class DocService(Namespace):
             doc_id: The document.
 
         Returns:
-            DocExif | None: The document's metadata (EXIF, IPTC, ID3...), one attribute per tag, named
-                as the tag.
+            DocExif: The document's metadata (EXIF, IPTC, ID3...), one attribute per tag, named as the
+                tag.
 
         Raises:
             DocGetExifError: the method's own errors, codes 1.
@@ -801,7 +801,7 @@ class DocService(Namespace):
         doc_id: int | str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Faves | None:
+    ) -> models.Faves:
         """Members who made a document a favourite.
 
         ipernity method doc.getFaves: GET or POST; doc read permission to see private items.
@@ -812,7 +812,7 @@ class DocService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Faves | None: Members who made an item a favourite, one page at a time.
+            Faves: Members who made an item a favourite, one page at a time.
 
         Raises:
             DocGetFavesError: the method's own errors, codes 1.
@@ -866,7 +866,7 @@ class DocService(Namespace):
     def get_list(
         self,
         *,
-        user_id: int | str,
+        user_id: int | str | None = None,
         media: Literal["photo", "video", "audio", "other"] | None = None,
         share: Literal[0, 1, 2, 3, 4] | None = None,
         safesurf: Literal[1, 2, 3] | None = None,
@@ -875,13 +875,14 @@ class DocService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Docs | None:
+    ) -> models.Docs:
         """A member's documents, one page at a time.
 
         ipernity method doc.getList: GET or POST; no authentication.
 
         Args:
-            user_id: The member whose documents to list.
+            user_id: The member whose documents to list; the caller's own when left out (live
+                behaviour).
             media: Only return this kind of media. (one of photo, video, audio, other)
             share: Only return documents of this privacy level. (one of 0, 1, 2, 3, 4)
             safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
@@ -893,7 +894,7 @@ class DocService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Docs | None: A list of documents, usually one page of results.
+            Docs: A list of documents, usually one page of results.
 
         Raises:
             DocGetListError: the method's own errors, codes 1.
@@ -920,7 +921,7 @@ class DocService(Namespace):
     def iter_list(
         self,
         *,
-        user_id: int | str,
+        user_id: int | str | None = None,
         media: Literal["photo", "video", "audio", "other"] | None = None,
         share: Literal[0, 1, 2, 3, 4] | None = None,
         safesurf: Literal[1, 2, 3] | None = None,
@@ -937,7 +938,8 @@ class DocService(Namespace):
         short page when the reply has no page count, or a reply for another page than the one asked for.
 
         Args:
-            user_id: The member whose documents to list.
+            user_id: The member whose documents to list; the caller's own when left out (live
+                behaviour).
             media: Only return this kind of media. (one of photo, video, audio, other)
             share: Only return documents of this privacy level. (one of 0, 1, 2, 3, 4)
             safesurf: Only return documents of this safety level (see doc.setSafety). (one of 1, 2, 3)
@@ -1033,7 +1035,7 @@ class DocService(Namespace):
         doc_id: int | str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Visits | None:
+    ) -> models.Visits:
         """Latest visitors of a document.
 
         ipernity method doc.getVisitors: GET or POST; signed; needs an auth token; permission doc read.
@@ -1044,7 +1046,7 @@ class DocService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Visits | None: The latest visitors of an item, one page at a time.
+            Visits: The latest visitors of an item, one page at a time.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -1119,7 +1121,7 @@ class DocService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Docs | None:
+    ) -> models.Docs:
         """Search documents by text, tags, place, date, album or group.
 
         ipernity method doc.search: GET or POST; doc read permission to see private items.
@@ -1153,7 +1155,7 @@ class DocService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Docs | None: A list of documents, usually one page of results.
+            Docs: A list of documents, usually one page of results.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -1298,7 +1300,7 @@ class DocService(Namespace):
         perm_tagme: Literal[0, 3, 4, 5] | None = None,
         license: Literal[0, 1, 3, 5, 7, 9, 11, 255] | None = None,
         safety: Literal[1, 2, 3] | None = None,
-    ) -> models.Doc | None:
+    ) -> models.Doc:
         """Change a document's title and description, and optionally its other settings.
 
         ipernity method doc.set: POST required; signed; needs an auth token; permission doc write.
@@ -1321,7 +1323,7 @@ class DocService(Namespace):
             safety: Safety level. As in doc.setSafety. (one of 1, 2, 3)
 
         Returns:
-            Doc | None: A photo, video, audio or other document.
+            Doc: A photo, video, audio or other document.
 
         Raises:
             DocSetError: the method's own errors, codes 1, 2, 3.

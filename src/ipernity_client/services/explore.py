@@ -25,7 +25,7 @@ class ExploreDocsService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Docs | None:
+    ) -> models.Docs:
         """The week's most popular documents.
 
         ipernity method explore.docs.getPopular: GET or POST; doc read permission to see private items.
@@ -41,7 +41,7 @@ class ExploreDocsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Docs | None: A list of documents, usually one page of results.
+            Docs: A list of documents, usually one page of results.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -116,7 +116,7 @@ class ExploreDocsService(Namespace):
         thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
         | None = None,
         count: int | None = None,
-    ) -> models.Docs | None:
+    ) -> models.Docs:
         """Documents recently posted by everyone.
 
         ipernity method explore.docs.getRecent: GET or POST; doc read permission to see private items.
@@ -131,7 +131,7 @@ class ExploreDocsService(Namespace):
             count: Number of documents to return. (≥ 1; ≤ 100; default 50)
 
         Returns:
-            Docs | None: A list of documents, usually one page of results.
+            Docs: A list of documents, usually one page of results.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -159,7 +159,7 @@ class ExploreDocsService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Docs | None:
+    ) -> models.Docs:
         """The latest documents featured on the home page.
 
         ipernity method explore.docs.homepage: GET or POST; doc read permission to see private items.
@@ -173,7 +173,7 @@ class ExploreDocsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Docs | None: A list of documents, usually one page of results.
+            Docs: A list of documents, usually one page of results.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -200,7 +200,7 @@ class ExploreGroupsService(Namespace):
         self,
         *,
         count: int | None = None,
-    ) -> models.Groups | None:
+    ) -> models.Groups:
         """A few interesting groups, picked at random.
 
         Unverified: Reported defunct by the rcw-2/python-ipernity-api fork (commit 2a79418, 2022); it
@@ -212,7 +212,7 @@ class ExploreGroupsService(Namespace):
             count: Number of groups to return. (≥ 1; ≤ 50; default 10)
 
         Returns:
-            Groups | None: A list of groups, usually one page of results.
+            Groups: A list of groups, usually one page of results.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).

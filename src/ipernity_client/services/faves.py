@@ -55,7 +55,7 @@ class FavesAlbumsService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Albums | None:
+    ) -> models.Albums:
         """A member's favourite albums, one page at a time.
 
         ipernity method faves.albums.getList: GET or POST; doc read permission to see private items.
@@ -70,7 +70,7 @@ class FavesAlbumsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Albums | None: A list of albums, usually one page of results.
+            Albums: A list of albums, usually one page of results.
 
         Raises:
             FavesAlbumsGetListError: the method's own errors, codes 1, 2.
@@ -210,7 +210,7 @@ class FavesDocsService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Docs | None:
+    ) -> models.Docs:
         """A member's favourite documents, one page at a time.
 
         ipernity method faves.docs.getList: GET or POST; doc read permission to see private items.
@@ -227,7 +227,7 @@ class FavesDocsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Docs | None: A list of documents, usually one page of results.
+            Docs: A list of documents, usually one page of results.
 
         Raises:
             FavesDocsGetListError: the method's own errors, codes 1, 2.

@@ -20,7 +20,7 @@ class FolderAlbumsService(Namespace):
         *,
         folder_id: int | str,
         album_id: Sequence[int | str] | str,
-    ) -> models.FolderAlbumsAdded | None:
+    ) -> models.FolderAlbumsAdded:
         """Add one or more albums to a folder.
 
         ipernity method folder.albums.add: POST required; signed; needs an auth token; permission doc
@@ -31,7 +31,7 @@ class FolderAlbumsService(Namespace):
             album_id: One album or a list of albums. (at most 20 items)
 
         Returns:
-            FolderAlbumsAdded | None
+            FolderAlbumsAdded
 
         Raises:
             FolderAlbumsAddError: the method's own errors, codes 1, 2, 3.
@@ -57,7 +57,7 @@ class FolderAlbumsService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.FolderAlbumList | None:
+    ) -> models.FolderAlbumList:
         """Albums of a folder, one page at a time.
 
         ipernity method folder.albums.getList: GET or POST; no authentication.
@@ -70,7 +70,7 @@ class FolderAlbumsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            FolderAlbumList | None
+            FolderAlbumList
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -132,7 +132,7 @@ class FolderAlbumsService(Namespace):
         *,
         folder_id: int | str,
         album_id: Sequence[int | str] | str,
-    ) -> models.FolderAlbumsRemoved | None:
+    ) -> models.FolderAlbumsRemoved:
         """Remove one or more albums from a folder.
 
         ipernity method folder.albums.remove: POST required; signed; needs an auth token; permission doc
@@ -143,7 +143,7 @@ class FolderAlbumsService(Namespace):
             album_id: One album or a list of albums. (at most 20 items)
 
         Returns:
-            FolderAlbumsRemoved | None
+            FolderAlbumsRemoved
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -173,7 +173,7 @@ class FolderService(Namespace):
         *,
         title: str,
         description: str | None = None,
-    ) -> models.Folder | None:
+    ) -> models.Folder:
         """Create a folder.
 
         ipernity method folder.create: POST required; signed; needs an auth token; permission doc write.
@@ -183,7 +183,7 @@ class FolderService(Namespace):
             description: Description; some HTML is allowed.
 
         Returns:
-            Folder | None: A folder of albums.
+            Folder: A folder of albums.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -237,7 +237,7 @@ class FolderService(Namespace):
         title: str | None = None,
         description: str | None = None,
         cover_id: int | str | None = None,
-    ) -> models.Folder | None:
+    ) -> models.Folder:
         """Change a folder's title, description or cover.
 
         ipernity method folder.edit: POST required; signed; needs an auth token; permission doc write.
@@ -249,7 +249,7 @@ class FolderService(Namespace):
             cover_id: Document to use as the new cover; it must belong to the caller.
 
         Returns:
-            Folder | None: A folder of albums.
+            Folder: A folder of albums.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -274,7 +274,7 @@ class FolderService(Namespace):
         folder_id: int | str,
         thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
         | None = None,
-    ) -> models.Folder | None:
+    ) -> models.Folder:
         """Details of one folder.
 
         ipernity method folder.get: GET or POST; doc read permission to see private items.
@@ -285,7 +285,7 @@ class FolderService(Namespace):
                 75x, 100, 240, 250x, 500, 560, 640, 800, 1024, 1600, 2048; default 75x)
 
         Returns:
-            Folder | None: A folder of albums.
+            Folder: A folder of albums.
 
         Raises:
             FolderGetError: the method's own errors, codes 1.
@@ -312,7 +312,7 @@ class FolderService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Folders | None:
+    ) -> models.Folders:
         """A member's folders, one page at a time.
 
         ipernity method folder.getList: GET or POST; no authentication.
@@ -326,7 +326,7 @@ class FolderService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Folders | None: A list of folders, usually one page of results.
+            Folders: A list of folders, usually one page of results.
 
         Raises:
             FolderGetListError: the method's own errors, codes 1.

@@ -20,7 +20,7 @@ class GroupDocsService(Namespace):
         *,
         group_id: int | str,
         doc_id: Sequence[int | str] | str,
-    ) -> models.GroupDocsAdded | None:
+    ) -> models.GroupDocsAdded:
         """Add one or more documents to a group.
 
         ipernity method group.docs.add: POST required; signed; needs an auth token; permission doc
@@ -31,7 +31,7 @@ class GroupDocsService(Namespace):
             doc_id: One document or a list of documents. (at most 20 items)
 
         Returns:
-            GroupDocsAdded | None
+            GroupDocsAdded
 
         Raises:
             GroupDocsAddError: the method's own errors, codes 1, 2, 3, 4.
@@ -117,7 +117,7 @@ class GroupDocsService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.GroupDocList | None:
+    ) -> models.GroupDocList:
         """Documents of a group, one page at a time.
 
         ipernity method group.docs.getList: GET or POST; doc read permission to see private items.
@@ -135,7 +135,7 @@ class GroupDocsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            GroupDocList | None
+            GroupDocList
 
         Raises:
             GroupDocsGetListError: the method's own errors, codes 1, 2.
@@ -214,7 +214,7 @@ class GroupDocsService(Namespace):
         *,
         group_id: int | str,
         doc_id: Sequence[int | str] | str,
-    ) -> models.GroupDocsRemoved | None:
+    ) -> models.GroupDocsRemoved:
         """Remove one or more documents from a group.
 
         ipernity method group.docs.remove: POST required; signed; needs an auth token; permission doc
@@ -225,7 +225,7 @@ class GroupDocsService(Namespace):
             doc_id: One document or a list of documents. (at most 20 items)
 
         Returns:
-            GroupDocsRemoved | None
+            GroupDocsRemoved
 
         Raises:
             GroupDocsRemoveError: the method's own errors, codes 1, 2.
@@ -256,7 +256,7 @@ class GroupService(Namespace):
         *,
         group_id: int | str,
         lang: str | None = None,
-    ) -> models.Group | None:
+    ) -> models.Group:
         """Details of one group.
 
         ipernity method group.get: GET or POST; no authentication.
@@ -267,7 +267,7 @@ class GroupService(Namespace):
                 browser's language.
 
         Returns:
-            Group | None: A group.
+            Group: A group.
 
         Raises:
             GroupGetError: the method's own errors, codes 1.
@@ -292,7 +292,7 @@ class GroupService(Namespace):
         lang: str | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Groups | None:
+    ) -> models.Groups:
         """Groups a member belongs to, one page at a time.
 
         ipernity method group.getList: GET or POST; no authentication.
@@ -305,7 +305,7 @@ class GroupService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Groups | None: A list of groups, usually one page of results.
+            Groups: A list of groups, usually one page of results.
 
         Raises:
             GroupGetListError: the method's own errors, codes 1.
@@ -369,7 +369,7 @@ class GroupService(Namespace):
         sort: Literal["relevance", "created-desc", "created-asc"] | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Groups | None:
+    ) -> models.Groups:
         """Search groups by text.
 
         ipernity method group.search: GET or POST; no authentication.
@@ -384,7 +384,7 @@ class GroupService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Groups | None: A list of groups, usually one page of results.
+            Groups: A list of groups, usually one page of results.
 
         Raises:
             GroupSearchError: the method's own errors, codes 1.

@@ -25,7 +25,7 @@ class NetworkDocsService(Namespace):
         thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
         | None = None,
         count: int | None = None,
-    ) -> models.Docs | None:
+    ) -> models.Docs:
         """Recent uploads by members of the caller's network.
 
         ipernity method network.docs.getRecent: GET or POST; signed; needs an auth token.
@@ -42,7 +42,7 @@ class NetworkDocsService(Namespace):
             count: Number of documents to return. (≥ 1; ≤ 100; default 50)
 
         Returns:
-            Docs | None: A list of documents, usually one page of results.
+            Docs: A list of documents, usually one page of results.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -77,7 +77,7 @@ class NetworkService(Namespace):
         query: str,
         anywhere: bool | None = None,
         relation: Literal[0, 1, 2, 3, 4] | None = None,
-    ) -> models.Network | None:
+    ) -> models.Network:
         """Members of the caller's network matching part of a username, for an autocomplete list.
 
         ipernity method network.autocomplete: GET or POST; signed; needs an auth token; permission
@@ -89,7 +89,7 @@ class NetworkService(Namespace):
             relation: Only members of this relation to the caller. (one of 0, 1, 2, 3, 4)
 
         Returns:
-            Network | None: Members of a network, one page at a time.
+            Network: Members of a network, one page at a time.
 
         Raises:
             NetworkAutocompleteError: the method's own errors, codes 1.
@@ -116,7 +116,7 @@ class NetworkService(Namespace):
         extra: Sequence[Literal["realname", "count", "location"]] | str | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Network | None:
+    ) -> models.Network:
         """Members of someone's network, one page at a time.
 
         ipernity method network.getList: GET or POST; network read permission to see private items.
@@ -130,7 +130,7 @@ class NetworkService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Network | None: Members of a network, one page at a time.
+            Network: Members of a network, one page at a time.
 
         Raises:
             NetworkGetListError: the method's own errors, codes 1.

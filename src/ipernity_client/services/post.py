@@ -22,7 +22,7 @@ class PostCommentsService(Namespace):
         post_id: int | str,
         content: str,
         preview: bool | None = None,
-    ) -> models.Comment | None:
+    ) -> models.Comment:
         """Comment on a post.
 
         Unverified: No help page or reflection entry was found; parameters and reply are inferred from
@@ -37,7 +37,7 @@ class PostCommentsService(Namespace):
             preview: true to preview the comment without adding it.
 
         Returns:
-            Comment | None: A comment on a document or a post; content is its HTML text.
+            Comment: A comment on a document or a post; content is its HTML text.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -95,7 +95,7 @@ class PostCommentsService(Namespace):
         comment_id: int | str,
         content: str,
         preview: bool | None = None,
-    ) -> models.Comment | None:
+    ) -> models.Comment:
         """Change the text of a comment on a post.
 
         Unverified: No help page or reflection entry was found; parameters and reply are inferred from
@@ -110,7 +110,7 @@ class PostCommentsService(Namespace):
             preview: true to preview the change without saving it.
 
         Returns:
-            Comment | None: A comment on a document or a post; content is its HTML text.
+            Comment: A comment on a document or a post; content is its HTML text.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -133,7 +133,7 @@ class PostCommentsService(Namespace):
         *,
         comment_id: int | str,
         extra: Sequence[str] | str | None = None,
-    ) -> models.Comment | None:
+    ) -> models.Comment:
         """One comment on a post.
 
         Unverified: No help page or reflection entry was found; parameters and reply are inferred from
@@ -146,7 +146,7 @@ class PostCommentsService(Namespace):
             extra: Extra information to include; doc.comments.get knows owner.
 
         Returns:
-            Comment | None: A comment on a document or a post; content is its HTML text.
+            Comment: A comment on a document or a post; content is its HTML text.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -170,7 +170,7 @@ class PostCommentsService(Namespace):
         extra: Sequence[str] | str | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Comments | None:
+    ) -> models.Comments:
         """Comments on a post, one page at a time.
 
         Unverified: No help page or reflection entry was found; parameters and reply are inferred from
@@ -185,7 +185,7 @@ class PostCommentsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Comments | None: Comments on a document or a post, one page at a time.
+            Comments: Comments on a document or a post, one page at a time.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -245,7 +245,7 @@ class PostCommentsService(Namespace):
         *,
         comment_id: int | str,
         content: str,
-    ) -> models.Comment | None:
+    ) -> models.Comment:
         """Reply to a comment on a post.
 
         Unverified: No help page or reflection entry was found; parameters and reply are inferred from
@@ -259,7 +259,7 @@ class PostCommentsService(Namespace):
             content: Text of the reply; some HTML is allowed.
 
         Returns:
-            Comment | None: A comment on a document or a post; content is its HTML text.
+            Comment: A comment on a document or a post; content is its HTML text.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -291,7 +291,7 @@ class PostService(Namespace):
         extra: Sequence[Literal["tags", "embed"]] | str | None = None,
         thumbsize: Literal["75x", "100", "240", "250x", "500", "560", "640", "800", "1024", "1600", "2048"]
         | None = None,
-    ) -> models.Post | None:
+    ) -> models.Post:
         """Details of one post.
 
         ipernity method post.get: GET or POST; blog read permission to see private items.
@@ -304,7 +304,7 @@ class PostService(Namespace):
                 75x)
 
         Returns:
-            Post | None: A blog post (article).
+            Post: A blog post (article).
 
         Raises:
             PostGetError: the method's own errors, codes 1.
@@ -373,7 +373,7 @@ class PostService(Namespace):
         post_id: int | str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Faves | None:
+    ) -> models.Faves:
         """Members who made a post a favourite.
 
         ipernity method post.getFaves: GET or POST; post read permission to see private items.
@@ -384,7 +384,7 @@ class PostService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Faves | None: Members who made an item a favourite, one page at a time.
+            Faves: Members who made an item a favourite, one page at a time.
 
         Raises:
             PostGetFavesError: the method's own errors, codes 1.
@@ -445,7 +445,7 @@ class PostService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Posts | None:
+    ) -> models.Posts:
         """A member's posts, one page at a time.
 
         Unverified: No help page or reflection entry was found; parameters and reply are inferred from
@@ -464,7 +464,7 @@ class PostService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Posts | None: A list of posts, usually one page of results.
+            Posts: A list of posts, usually one page of results.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -535,7 +535,7 @@ class PostService(Namespace):
         post_id: int | str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Visits | None:
+    ) -> models.Visits:
         """Latest visitors of a post.
 
         ipernity method post.getVisitors: GET or POST; signed; needs an auth token; permission post
@@ -547,7 +547,7 @@ class PostService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Visits | None: The latest visitors of an item, one page at a time.
+            Visits: The latest visitors of an item, one page at a time.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -615,7 +615,7 @@ class PostService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Posts | None:
+    ) -> models.Posts:
         """Search posts by text, tags or date.
 
         ipernity method post.search: GET or POST; post read permission to see private items.
@@ -642,7 +642,7 @@ class PostService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Posts | None: A list of posts, usually one page of results.
+            Posts: A list of posts, usually one page of results.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -755,7 +755,7 @@ class PostService(Namespace):
         lg_id: int | str | None = None,
         share: str | None = None,
         license: str | None = None,
-    ) -> models.Post | None:
+    ) -> models.Post:
         """Create a post, or change the title, text and settings of one.
 
         ipernity method post.set: POST required; signed; needs an auth token; permission blog write.
@@ -776,7 +776,7 @@ class PostService(Namespace):
                 lists 0, 1, 3, 5, 7, 9, 11, 255).
 
         Returns:
-            Post | None: A blog post (article).
+            Post: A blog post (article).
 
         Raises:
             PostSetError: the method's own errors, codes 1, 2, 3.

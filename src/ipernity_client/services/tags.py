@@ -29,7 +29,7 @@ class TagsDocsService(Namespace):
         | None = None,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.Docs | None:
+    ) -> models.Docs:
         """Documents carrying a given tag, one page at a time.
 
         ipernity method tags.docs.getList: GET or POST; doc read permission to see private items.
@@ -49,7 +49,7 @@ class TagsDocsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            Docs | None: A list of documents, usually one page of results.
+            Docs: A list of documents, usually one page of results.
 
         Raises:
             TagsDocsGetListError: the method's own errors, codes 1, 2.
@@ -141,7 +141,7 @@ class TagsUserService(Namespace):
         user_id: int | str | None = None,
         type: Literal["keyword", "member"] | None = None,
         count: int | None = None,
-    ) -> models.TagList | None:
+    ) -> models.TagList:
         """Tags a member has used.
 
         ipernity method tags.user.getList: GET or POST; no authentication.
@@ -152,7 +152,7 @@ class TagsUserService(Namespace):
             count: Number of tags to return. (≥ 1; ≤ 1000; default 100)
 
         Returns:
-            TagList | None: A list of tags, with counters when tags were changed.
+            TagList: A list of tags, with counters when tags were changed.
 
         Raises:
             TagsUserGetListError: the method's own errors, codes 1.
@@ -177,7 +177,7 @@ class TagsUserService(Namespace):
         user_id: int | str | None = None,
         type: Literal["keyword", "member"] | None = None,
         count: int | None = None,
-    ) -> models.TagList | None:
+    ) -> models.TagList:
         """A member's most used tags.
 
         ipernity method tags.user.getPopular: GET or POST; no authentication.
@@ -188,7 +188,7 @@ class TagsUserService(Namespace):
             count: Number of tags to return. (≥ 1; ≤ 100; default 20)
 
         Returns:
-            TagList | None: A list of tags, with counters when tags were changed.
+            TagList: A list of tags, with counters when tags were changed.
 
         Raises:
             TagsUserGetPopularError: the method's own errors, codes 1.

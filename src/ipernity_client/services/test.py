@@ -16,7 +16,7 @@ class TestService(Namespace):
         self,
         *,
         echo: str,
-    ) -> str | None:
+    ) -> str:
         """Send back the echo parameter; a way to test a connection.
 
         ipernity method test.echo: GET or POST; no authentication.
@@ -25,7 +25,7 @@ class TestService(Namespace):
             echo: Any text; it comes back unchanged.
 
         Returns:
-            str | None: The text that was sent.
+            str: The text that was sent.
 
         Raises:
             TestEchoError: the method's own errors, codes 1.
@@ -42,13 +42,13 @@ class TestService(Namespace):
             models.parse_test_echo,
         )
 
-    def hello(self) -> str | None:
+    def hello(self) -> str:
         """Say hello; the smallest call there is.
 
         ipernity method test.hello: GET or POST; no authentication.
 
         Returns:
-            str | None
+            str
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).

@@ -8,19 +8,21 @@ from collections.abc import Sequence
 from typing import Literal
 
 from .. import operations
-from .._runtime.core import Namespace
 from .._runtime.files import FileInput
+from .._runtime.http import Progress
+from .._runtime.uploads import UploadHelpers
+from ..models import shapes
 from ..models import upload as models
 
 
-class UploadService(Namespace):
+class UploadService(UploadHelpers[models.Ticket, shapes.Doc]):
     """upload.* methods."""
 
     def check_tickets(
         self,
         *,
         tickets: Sequence[str] | str,
-    ) -> models.Tickets | None:
+    ) -> models.Tickets:
         """Progress of one or more upload tickets.
 
         ipernity method upload.checkTickets: GET or POST; signed; needs an auth token; permission doc
@@ -30,7 +32,7 @@ class UploadService(Namespace):
             tickets: Tickets returned by upload.file or upload.replace. (at most 50 items)
 
         Returns:
-            Tickets | None
+            Tickets
 
         Raises:
             UploadCheckTicketsError: the method's own errors, codes 1.
@@ -69,7 +71,9 @@ class UploadService(Namespace):
         lat: float | None = None,
         dir: Literal[1, 3, 6, 8] | None = None,
         async_: bool | None = None,
-    ) -> str | None:
+        progress: Progress | None = None,
+        check_quota: bool = True,
+    ) -> str:
         """Upload a new document; returns a ticket to follow with upload.checkTickets.
 
         ipernity method upload.file: POST required; signed; needs an auth token; permission doc write.
@@ -96,9 +100,14 @@ class UploadService(Namespace):
                 -999; ≤ 90)
             dir: Orientation; overrides EXIF. (one of 1, 3, 6, 8)
             async_: true returns at once; false waits for the document to be complete.
+            progress: Called as (bytes_sent, total) while the body streams: at the start, at least every
+                MiB, and at the end.
+            check_quota: Check the file against account.getQuota (read once per client) and, for a
+                replacement, the document's media type before sending anything; a ValidationError if it
+                would be refused.
 
         Returns:
-            str | None: The upload ticket.
+            str: The upload ticket.
 
         Raises:
             UploadFileError: the method's own errors, codes 1, 2, 3.
@@ -107,7 +116,7 @@ class UploadService(Namespace):
 
         See http://www.ipernity.com/help/api/method/upload.file
         """
-        return self._call(
+        return self._upload(
             operations.UPLOAD_FILE,
             {
                 "file": file,
@@ -131,6 +140,8 @@ class UploadService(Namespace):
                 "async": async_,
             },
             models.parse_upload_file,
+            progress=progress,
+            check_quota=check_quota,
         )
 
     def replace(
@@ -139,7 +150,9 @@ class UploadService(Namespace):
         file: FileInput,
         doc_id: int | str | None = None,
         async_: bool | None = None,
-    ) -> str | None:
+        progress: Progress | None = None,
+        check_quota: bool = True,
+    ) -> str:
         """Replace the file of a document (PRO accounts); returns a ticket.
 
         ipernity method upload.replace: POST required; signed; needs an auth token; permission doc
@@ -149,9 +162,14 @@ class UploadService(Namespace):
             file: The new file, of the same media type; left out of the signature. (not signed)
             doc_id: The document to replace.
             async_: true returns at once; false waits for the document to be complete.
+            progress: Called as (bytes_sent, total) while the body streams: at the start, at least every
+                MiB, and at the end.
+            check_quota: Check the file against account.getQuota (read once per client) and, for a
+                replacement, the document's media type before sending anything; a ValidationError if it
+                would be refused.
 
         Returns:
-            str | None: The upload ticket, e.g. 12345445-98829.
+            str: The upload ticket, e.g. 12345445-98829.
 
         Raises:
             UploadReplaceError: the method's own errors, codes 1, 2, 3, 4, 5, 6.
@@ -160,7 +178,7 @@ class UploadService(Namespace):
 
         See http://www.ipernity.com/help/api/method/upload.replace
         """
-        return self._call(
+        return self._upload(
             operations.UPLOAD_REPLACE,
             {
                 "file": file,
@@ -168,4 +186,6 @@ class UploadService(Namespace):
                 "async": async_,
             },
             models.parse_upload_replace,
+            progress=progress,
+            check_quota=check_quota,
         )

@@ -20,7 +20,7 @@ class UserService(Namespace):
         *,
         user_id: int | str,
         extra: Sequence[Literal["custom"]] | str | None = None,
-    ) -> models.User | None:
+    ) -> models.User:
         """Profile of a member.
 
         ipernity method user.get: GET or POST; signed.
@@ -30,7 +30,7 @@ class UserService(Namespace):
             extra: Extra information to include for each item. (one of custom)
 
         Returns:
-            User | None: A member.
+            User: A member.
 
         Raises:
             UserGetError: the method's own errors, codes 1.
