@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup generate check lint test demo bench dist clean docs docs-check
+.PHONY: all setup generate check lint test demo bench dist clean changes docs docs-check soak fuzz
 
 all: generate demo
 
@@ -39,11 +39,23 @@ docs: setup
 docs-check: docs
 	IPERNITY_DOCS_CHECK=required IPERNITY_SITE=site $(PY) -m pytest -q -p no:cacheprovider tests/docs/test_browser.py
 
+# What changed in spec/ since the last release, classified (README: "When the API changes").
+changes: setup
+	$(PY) -m codegen diff tests/codegen/released/spec spec
+
 demo: setup
 	$(PY) -m ipernity_client.testing.demo
 
 bench: setup
 	$(PY) bench/run.py
+
+# Long campaigns, outside `make test`: calls under the simulator's faults (and 16 threads on one
+# client), and fuzzed replies through every codec. Each prints its counts and fails on a defect.
+soak: setup
+	$(PY) bench/soak.py
+
+fuzz: setup
+	$(PY) bench/fuzz.py
 
 # The sdist (spec, generator, tests: enough to regenerate and run the drift check), then the
 # wheel built from it, which proves the sdist is enough.

@@ -84,7 +84,7 @@ def _read_dir(root: Path, label: str) -> SpecTree:
             methods[str(data.get("name", path.stem))] = data
     errors = _yaml(root / "errors.yaml", f"{label}/errors.yaml") if (root / "errors.yaml").exists() else {}
     shapes = _yaml(root / "shapes.yaml", f"{label}/shapes.yaml") if (root / "shapes.yaml").exists() else {}
-    return SpecTree(label, methods, errors or {}, (shapes or {}).get("shapes") or {})
+    return SpecTree(label, methods, _dict(errors), _dict(_dict(shapes).get("shapes")))
 
 
 def _yaml(path: Path, display: str) -> Any:
@@ -116,7 +116,9 @@ def _read_revision(revision: str, repo: Path) -> SpecTree:
     archive = _git(top, "archive", "--format=tar", revision, "--", "spec")
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         members = [m for m in tar.getmembers() if (m.isfile() or m.isdir()) and ".." not in Path(m.name).parts]
-        tar.extractall(tmp, members=members)  # noqa: S202 (regular files from our own repository, checked above)
+        # Regular files of our own repository, checked above; the "data" filter too where Python has it.
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(tmp, members=members, **safe)  # type: ignore[arg-type]
         return _read_dir(Path(tmp) / "spec", f"{revision}:spec")
 
 
@@ -174,16 +176,29 @@ def _method(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[tup
         yield DOCS, f"documentation changed ({', '.join(docs)})"
 
 
+def _dict(value: Any) -> dict[Any, Any]:
+    """``value`` if it is a mapping, else empty: both sides are read without validation."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _by_name(items: Any) -> dict[str, dict[str, Any]]:
-    return {str(item["name"]): item for item in items or [] if isinstance(item, dict) and "name" in item}
+    return {str(item["name"]): item for item in _list(items) if isinstance(item, dict) and "name" in item}
 
 
 def _by_code(items: Any) -> dict[int, dict[str, Any]]:
-    return {int(item["code"]): item for item in items or [] if isinstance(item, dict) and "code" in item}
+    return {
+        item["code"]: item
+        for item in _list(items)
+        if isinstance(item, dict) and isinstance(item.get("code"), int) and not isinstance(item["code"], bool)
+    }
 
 
 def _values(param: dict[str, Any]) -> list[str]:
-    return [str(v["value"] if isinstance(v, dict) else v) for v in param.get("values") or []]
+    return [str(v.get("value") if isinstance(v, dict) else v) for v in _list(param.get("values"))]
 
 
 def _kind(param: dict[str, Any]) -> str:
@@ -234,15 +249,21 @@ def _limit(py: str, words: str, unit: str, old: Any, new: Any, *, lower_is_narro
     if old == new:
         return
     suffix = f" {unit}" if unit else ""
-    now = f"{words} {new:g}{suffix}" if new is not None else f"no longer limited to {words} {old:g}{suffix}"
-    was = f" (was {words} {old:g}{suffix})" if old is not None and new is not None else ""
+    now = (
+        f"{words} {_number(new)}{suffix}" if new is not None else f"no longer limited to {words} {_number(old)}{suffix}"
+    )
+    was = f" (was {words} {_number(old)}{suffix})" if old is not None and new is not None else ""
     if new is None:
         narrower = False
-    elif old is None:
+    elif not isinstance(old, (int, float)) or not isinstance(new, (int, float)):
         narrower = True
     else:
         narrower = new < old if lower_is_narrower else new > old
     yield (BREAKING if narrower else ADDITIVE), f"parameter `{py}`: {now}{was}"
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
 def _error_class(method: str, error: dict[str, Any]) -> str:
@@ -270,20 +291,24 @@ def _method_errors(
 
 
 def _auth(old: dict[str, Any], new: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    before, after = old.get("auth") or {}, new.get("auth") or {}
+    before, after = _dict(old.get("auth")), _dict(new.get("auth"))
     for flag, what in (("token", "an auth token"), ("sign", "a signature (the api secret)")):
         if not before.get(flag) and after.get(flag):
             yield BREAKING, f"now needs {what}"
         elif before.get(flag) and not after.get(flag):
             yield ADDITIVE, f"no longer needs {what}"
-    was, now = before.get("permissions") or {}, after.get("permissions") or {}
+    was, now = _dict(before.get("permissions")), _dict(after.get("permissions"))
     for scope in sorted(was.keys() | now.keys()):
-        a, b = LEVELS.index(was.get(scope, "none")), LEVELS.index(now.get(scope, "none"))
+        a, b = _level(was.get(scope)), _level(now.get(scope))
         if a != b:
             kind = BREAKING if b > a else ADDITIVE
             yield kind, f"needs {scope} permission {LEVELS[b]} (was {LEVELS[a]})"
     if old.get("http") != new.get("http"):
         yield DOCS, f"HTTP: {'POST required' if new.get('http') == 'post' else 'GET or POST'} (the client follows)"
+
+
+def _level(level: Any) -> int:
+    return LEVELS.index(level) if level in LEVELS else 0
 
 
 def _pagination(name: str, old: Any, new: Any) -> Iterator[tuple[str, str]]:
@@ -304,7 +329,7 @@ Field = tuple[str, ...]  # what a reply field is: ("attribute", type), ("element
 def _flatten_response(response: Any, parent: str) -> tuple[dict[str, Field], dict[str, str]]:
     fields: dict[str, Field] = {}
     docs: dict[str, str] = {}
-    for tag, element in (response or {}).items():
+    for tag, element in _dict(response).items():
         _flatten_element(str(tag), element, parent, fields, docs)
     return fields, docs
 
@@ -326,15 +351,17 @@ def _flatten_element(path: str, data: Any, parent: str, fields: dict[str, Field]
 
 
 def _flatten_body(path: str, data: dict[str, Any], name: str, fields: dict[str, Field], docs: dict[str, str]) -> None:
-    for attribute, spec in (data.get("attributes") or {}).items():
-        kind, description = (spec, "") if isinstance(spec, str) else (spec.get("type"), spec.get("description", ""))
+    for attribute, spec in _dict(data.get("attributes")).items():
+        kind, description = (
+            (spec, "") if not isinstance(spec, dict) else (spec.get("type"), spec.get("description", ""))
+        )
         fields[f"{path}.{attribute}"] = ("attribute", str(kind))
         docs[f"{path}.{attribute}"] = str(description)
     if data.get("text"):
         fields[f"{path}.value"] = ("text", str(data["text"]))
     if data.get("attribute_map"):
         fields[f"{path}.{data['attribute_map']}"] = ("attribute map",)
-    for tag, child in (data.get("children") or {}).items():
+    for tag, child in _dict(data.get("children")).items():
         _flatten_element(f"{path}.{tag}", child, name, fields, docs)
 
 
@@ -374,7 +401,7 @@ def _shapes(old: SpecTree, new: SpecTree) -> Iterator[Change]:
         where = f" (in {', '.join(used[:3])}{', …' if len(used) > 3 else ''})" if used else ""
         for kind, text in _fields(_flatten_shape(old.shapes[name], name), _flatten_shape(new.shapes[name], name)):
             yield Change(kind, f"shape {name}", text + (where if kind != DOCS else ""))
-        if old.shapes[name].get("description") != new.shapes[name].get("description"):
+        if _dict(old.shapes[name]).get("description") != _dict(new.shapes[name]).get("description"):
             yield Change(DOCS, f"shape {name}", "description changed")
 
 
@@ -416,10 +443,10 @@ def _shape_users(tree: SpecTree) -> dict[str, list[str]]:
 def _common_errors(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
     subject = "common errors"
     before, after = _by_code(old.get("errors")), _by_code(new.get("errors"))
-    categories = {**(old.get("categories") or {}), **(new.get("categories") or {})}
+    categories = {**_dict(old.get("categories")), **_dict(new.get("categories"))}
 
     def base(error: dict[str, Any]) -> str:
-        return str((categories.get(error.get("category")) or {}).get("class", error.get("category")))
+        return str(_dict(categories.get(str(error.get("category")))).get("class", error.get("category")))
 
     for code in sorted(after.keys() - before.keys()):
         yield Change(ADDITIVE, subject, f"new common error {code} `{after[code].get('name')}` ({base(after[code])})")
@@ -436,8 +463,8 @@ def _common_errors(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]
             yield Change(ADDITIVE, subject, f"`{b.get('name')}` is {now} on read methods")
         if (a.get("label"), a.get("message")) != (b.get("label"), b.get("message")):
             yield Change(DOCS, subject, f"common error {code}: label or message changed")
-    old_classes = {key: (value or {}).get("class") for key, value in (old.get("categories") or {}).items()}
-    new_classes = {key: (value or {}).get("class") for key, value in (new.get("categories") or {}).items()}
+    old_classes = {key: _dict(value).get("class") for key, value in _dict(old.get("categories")).items()}
+    new_classes = {key: _dict(value).get("class") for key, value in _dict(new.get("categories")).items()}
     for key in sorted(new_classes.keys() - old_classes.keys()):
         yield Change(ADDITIVE, subject, f"new error category `{new_classes[key]}`")
     for key in sorted(old_classes.keys() - new_classes.keys()):

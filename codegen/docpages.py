@@ -62,6 +62,17 @@ def pyliteral(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _shown(param: Param, sample: str) -> str | None:
+    """The value an example reply gives the parameter's name (``doc_id="12345"``), if any.
+
+    A list is also looked up by the ``id`` of its singular element (tickets: ``<ticket id=…``).
+    """
+    found = re.search(rf'\b{re.escape(param.name)}="([^"<>&]+)"', sample)
+    if found is None and param.type == "list":
+        found = re.search(rf'<{re.escape(param.name.removesuffix("s"))}\b[^>]*\bid="([^"<>&]+)"', sample)
+    return found.group(1) if found else None
+
+
 class DocPages:
     """Cross-links and example calls for one spec; handed to the docs templates as ``docs``."""
 
@@ -72,6 +83,16 @@ class DocPages:
         names = sorted(self.methods, key=len, reverse=True)
         self._method_names = re.compile(r"(?<![\w./])(" + "|".join(map(re.escape, names)) + r")(?![\w/]|\.\w)")
         self._model_names = re.compile(r"\b[A-Z]\w*\b")
+        self._returned_by: dict[str, list[Method]] = {}
+        for method in spec.methods:
+            returned = [e.model.name for e in method.response.elements if e.model is not None]
+            returned += [method.response.result.name] if method.response.result is not None else []
+            for name in dict.fromkeys(returned):
+                self._returned_by.setdefault(name, []).append(method)
+        self._used_in: dict[str, list[ModelClass]] = {}
+        for owner in sorted(self.models.values(), key=lambda m: m.name.lower()):
+            for name in dict.fromkeys(d.name for d in owner.dependencies()):
+                self._used_in.setdefault(name, []).append(owner)
 
     def prose(self, text: str, prefix: str, current: str = "") -> str:
         """Escaped spec text with each method name linked (``prefix`` leads to the methods folder)."""
@@ -83,6 +104,7 @@ class DocPages:
         return self._method_names.sub(link, escape(text)) if self.methods else escape(text)
 
     def cell(self, text: str, prefix: str, current: str = "") -> str:
+        """``prose`` for a table cell."""
         return self.prose(text, prefix, current).replace("|", "&#124;")
 
     def type(self, annotation: str, prefix: str) -> str:
@@ -95,19 +117,11 @@ class DocPages:
 
     def returned_by(self, model: ModelClass) -> list[Method]:
         """The methods whose reply is this model, or holds it directly."""
-        found = []
-        for method in self.spec.methods:
-            models = {e.model.name for e in method.response.elements if e.model is not None}
-            if method.response.result is not None:
-                models.add(method.response.result.name)
-            if model.name in models:
-                found.append(method)
-        return found
+        return self._returned_by.get(model.name, [])
 
     def used_in(self, model: ModelClass) -> list[ModelClass]:
         """The models with a field of this model's type."""
-        owners = {m.name: m for m in self.models.values() if any(d.name == model.name for d in m.dependencies())}
-        return [owners[name] for name in sorted(owners, key=str.lower)]
+        return self._used_in.get(model.name, [])
 
     def example_args(self, method: Method) -> dict[str, object]:
         """Values for the required parameters: those the example reply shows, else plain ones."""
@@ -115,19 +129,16 @@ class DocPages:
         return {param.py_name: self._example_value(param, sample) for param in method.required_params}
 
     def _example_value(self, param: Param, sample: str) -> object:
-        kind = param.items if param.type == "list" else param.type
+        kind = (param.items if param.type == "list" else param.type) or "string"
+        shown = _shown(param, sample)
         if param.values:
             value: object = param.values[0].value
+        elif shown is not None and kind in ("id", "int", "timestamp") and shown.isdigit():
+            value = int(shown)
+        elif shown is not None and kind == "string":
+            value = shown
         else:
-            shown = re.search(rf'\b{re.escape(param.name)}="([^"<>&]+)"', sample)
-            if shown is None and param.type == "list":  # tickets: <ticket id="712218"
-                shown = re.search(rf'<{re.escape(param.name.removesuffix("s"))}\b[^>]*\bid="([^"<>&]+)"', sample)
-            if shown and kind in ("id", "int", "timestamp") and shown.group(1).isdigit():
-                value = int(shown.group(1))
-            elif shown and kind in ("string", None):
-                value = shown.group(1)
-            else:
-                value = FALLBACKS.get(kind or "string", f"my {param.name.replace('_', ' ')}")
+            value = FALLBACKS.get(kind, f"my {param.name.replace('_', ' ')}")
         return [value] if param.type == "list" else value
 
     def result_name(self, method: Method) -> str:
@@ -137,12 +148,13 @@ class DocPages:
         return "result"
 
     def call(self, method: Method) -> str:
-        """``tickets = client.upload.check_tickets(tickets=["my tickets"])``."""
+        """The example call: ``tickets = client.upload.check_tickets(tickets=["712218"])``."""
         args = ", ".join(f"{name}={pyliteral(value)}" for name, value in self.example_args(method).items())
         call = f"{method.python_path}({args})"
         return call if method.response.kind == "none" else f"{self.result_name(method)} = {call}"
 
     def iter_call(self, method: Method) -> str:
+        """The example loop over a paginated method's iterator."""
         assert method.pagination is not None
         page = method.pagination.page
         args = {name: value for name, value in self.example_args(method).items() if name != page}
@@ -151,9 +163,10 @@ class DocPages:
 
     def call_marker(self, method: Method) -> str:
         """The comment the site build replaces with the wire form of ``call``."""
-        data = {"method": method.name, "call": method.python_path.removeprefix("client."), "args": {}}
-        data["args"] = self.example_args(method)
+        call = method.python_path.removeprefix("client.")
+        data = {"method": method.name, "call": call, "args": self.example_args(method)}
         text = json.dumps(data, ensure_ascii=True, sort_keys=True)
+        # Escaped so that no value can end the comment ("-->") or open a tag.
         return CALL_MARKER.format(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("-", "\\u002d"))
 
     def model_groups(self) -> list[tuple[str, list[ModelClass]]]:

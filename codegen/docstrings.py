@@ -58,6 +58,8 @@ def method_doc(method: Method) -> list[str]:
     if method.uploads:
         lines += _entry("progress", UPLOAD_ARGS["progress"]) + _entry("check_quota", UPLOAD_ARGS["check_quota"])
     returns = method.response.elements[0].description if method.response.kind == "single" else ""
+    if method.response.kind == "none":
+        returns = "ipernity answers only an ok status; a failure raises."
     lines += ["", "Returns:"]
     lines += _wrap(f"    {method.response.annotation}" + (f": {returns}" if returns else ""), WIDTH - 4, " " * 8)
     lines += ["", "Raises:"]

@@ -104,6 +104,16 @@ class Loader:
         self.failed[display] = failed
         return None if () in failed else source
 
+    def _passed_shapes(self, source: SourceFile) -> dict[str, Any]:
+        """The shapes that passed the schema; the others are remembered, so that using one is no new problem."""
+        failed = self.failed.get(source.path, set())
+        shapes = source.data.get("shapes")
+        if ("shapes",) in failed or not isinstance(shapes, dict):
+            self.shapes_failed = True
+            return {}
+        self.failed_shapes = {str(part[1]) for part in failed if len(part) > 1}
+        return {name: data for name, data in shapes.items() if name not in self.failed_shapes}
+
     def failed_parts(self, source: SourceFile) -> set[str]:
         """The top-level fields of ``source`` that failed the schema: checks on them are left out."""
         return {str(part[0]) for part in self.failed.get(source.path, set()) if part}
@@ -123,7 +133,7 @@ class Loader:
         categories, common = self._errors(errors_file) if errors_file is not None else ([], [])
         if shapes_file is not None:
             self.shape_file = shapes_file
-            self.shape_data = _passed(shapes_file.data.get("shapes"), self.failed_parts(shapes_file), shapes_file, self)
+            self.shape_data = self._passed_shapes(shapes_file)
             for name in self.shape_data:
                 self._shape(shapes_file, ("shapes", name), name)
         elif shapes_path.exists():
@@ -431,19 +441,6 @@ def _placeholders(source: SourceFile, failed: set[str]) -> SourceFile:
         elif part in PLACEHOLDERS:
             data[part] = PLACEHOLDERS[part]
     return SourceFile(source.path, data, source.lines, source.blocks)
-
-
-def _passed(shapes: Any, failed: set[str], source: SourceFile, loader: Loader) -> dict[str, Any]:
-    """The shapes that passed the schema; the names of the others are remembered."""
-    if "shapes" in failed and not isinstance(shapes, dict):
-        loader.shapes_failed = True
-        return {}
-    spoiled = {str(part[1]) for part in loader.failed.get(source.path, set()) if len(part) > 1}
-    loader.failed_shapes = spoiled
-    if ("shapes",) in loader.failed.get(source.path, set()):
-        loader.shapes_failed = True
-        return {}
-    return {name: data for name, data in shapes.items() if name not in spoiled}
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:

@@ -114,10 +114,8 @@ def record(method: str, call: str, args: dict[str, Any], protocol: str) -> tuple
 
 
 def _http(request: requests.PreparedRequest, body: bytes) -> str:
-    """The request as HTTP/1.1 text; XML bodies indented for reading, a multipart boundary fixed."""
-    url = urllib3.util.parse_url(request.url or "")
-    target = url.request_uri
-    lines = [f"{request.method} {target} HTTP/1.1", f"Host: {url.host}"]
+    """The request: its method and URL, then its content type and body (SOAP indented for reading)."""
+    lines = [f"{request.method} {request.url}"]
     content_type = request.headers.get("Content-Type", "")
     boundary = re.search(r"boundary=(\S+)", content_type)
     if boundary:

@@ -1192,7 +1192,7 @@ METHOD_DOCS: dict[str, MethodDoc] = {
         auth="signed",
         doc_url="http://www.ipernity.com/help/api/method/user.get",
         params={
-            "user_id": "The member, by id or by alias.",
+            "user_id": "The member, by id or by alias; the caller when left out with a token (live behaviour).",
             "extra": "Extra information to include for each item.",
         },
     ),

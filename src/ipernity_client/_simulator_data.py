@@ -2988,7 +2988,7 @@ SIMULATOR_DATA = SimulatorData(
         "user.get": MethodText(
             summary="Profile of a member.",
             params={
-                "user_id": "The member, by id or by alias.",
+                "user_id": "The member, by id or by alias; the caller when left out with a token (live behaviour).",
                 "extra": "Extra information to include for each item.",
             },
             changelog=("2008-12-01: Method created.",),

@@ -38,7 +38,11 @@ class Client(BaseClient):
         protocol: "rest", "soap" or "xmlrpc".
         format: The reply format asked for: "json" or "xml".
         endpoint: Replaces https://api.ipernity.com, e.g. a local simulator's URL.
-        timeout: Seconds to wait for a connection and for a reply.
+        timeout: Seconds to wait for a connection and for each read of the reply.
+        deadline: Seconds a whole call may take, retries and their pauses included (default
+            300; None for no limit). A reply still arriving then ends in RequestTimeoutError.
+        max_reply_size: The largest reply accepted, in bytes after decompression (default
+            64 MiB); a larger one raises ReplyTooLargeError.
         session: A requests.Session to send with; one is created otherwise.
         retry: How failed calls are retried; see RetryPolicy.
         validate: Check parameters before sending (default True).

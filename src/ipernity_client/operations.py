@@ -1399,7 +1399,7 @@ USER_GET = Operation(
     name="user.get",
     sign=True,
     params=(
-        Param("user_id", "id", required=True),
+        Param("user_id", "id"),
         Param("extra", "list", items="enum", values=("custom",)),
     ),
     result="ipernity_client.models.user:parse_user_get",

@@ -54,3 +54,11 @@ def test_the_verbose_log_masks_secrets_and_named_credentials() -> None:
     )
     line = MaskingFormatter(("s3cr3t",)).format(record)
     assert "t0k3n" not in line and "s3cr3t" not in line and "auth_token=***" in line
+
+
+def test_all_is_only_for_paginated_methods_and_not_with_raw(capsys: pytest.CaptureFixture[str]) -> None:
+    environ = {"IPERNITY_API_KEY": "key", "IPERNITY_ENDPOINT": "http://127.0.0.1:9"}
+    assert run(BINDING, ["call", "doc.get", "doc_id=1", "--all"], environ=environ) == 2
+    assert "'doc.get' is not a paginated method" in capsys.readouterr().err
+    assert run(BINDING, ["call", "doc.getList", "user_id=1", "--all", "--raw"], environ=environ) == 2
+    assert "--all and --raw do not go together" in capsys.readouterr().err

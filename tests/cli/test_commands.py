@@ -50,6 +50,17 @@ def test_raw_prints_the_reply_body_as_received(sim: Simulator, member_env: dict[
     assert run.out.startswith("<?xml") and 'title="Raw &amp; plain"' in run.out
 
 
+def test_all_walks_every_page_of_a_paginated_method(sim: Simulator, member_env: dict[str, str]) -> None:
+    member = sim.state.member
+    for index in range(25):
+        sim.state.add_doc(member, f"p{index}.jpg", b"%d" % index)
+    run = ipernity("call", "doc.getList", f"user_id={member.user_id}", "per_page=10", "--all", env=member_env)
+    assert run.code == 0, run.err
+    items = json.loads(run.out)
+    assert len(items) == 25 and len({item["doc_id"] for item in items}) == 25
+    assert sim.log.count("doc.getList") == 3
+
+
 def test_an_api_error_exits_1_naming_method_code_and_text_on_one_line(
     sim: Simulator, member_env: dict[str, str]
 ) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
+
+import pytest
 
 from ipernity_client._cli.progress import Progress, want_bars
 from ipernity_client.bulk import Event
@@ -14,8 +17,8 @@ def test_plain_progress_writes_one_line_per_item_and_masks_secrets() -> None:
     progress = Progress("upload", bars=False, secrets=("s3cr3t",), stream=out)
     progress.item(Event("sent", Path("a.jpg"), None, 0, 2))
     progress.item(Event("failed", Path("b.jpg"), None, 1, 2, OSError("bad s3cr3t")))
-    progress.file(Path("c.jpg"))(10, 10)
-    assert out.getvalue().splitlines() == ["[0/2] sent a.jpg", "[1/2] failed b.jpg: bad ***", "sent c.jpg"]
+    progress.file(Path("c.jpg"))(10, 10)  # bytes show on bars only
+    assert out.getvalue().splitlines() == ["[0/2] sent a.jpg", "[1/2] failed b.jpg: bad ***"]
 
 
 def test_bars_count_ended_items_and_bytes_sent() -> None:
@@ -34,5 +37,13 @@ def test_bars_count_ended_items_and_bytes_sent() -> None:
     assert "a.jpg:" in text and "/1.02k" in text  # the file's own bar, in bytes
 
 
-def test_bars_only_on_a_terminal() -> None:
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_bars_only_on_a_terminal_and_with_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not want_bars(io.StringIO())
+    assert want_bars(Terminal())
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # the cli extra left out: plain lines
+    assert not want_bars(Terminal())

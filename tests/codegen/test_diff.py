@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +152,43 @@ def test_cli_reports_a_bad_side_without_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("codegen diff: nowhere: not a spec directory nor a git revision")
     assert "Traceback" not in result.stderr
+
+
+def corruptions(data: Any, where: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every path into ``data`` with each wrong value it could hold instead (None: the key is gone)."""
+    for value in (None, 1, "x", [1], {"a": 1}):
+        if where:
+            yield where, value
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
+    for key, child in items:
+        yield from corruptions(child, (*where, key))
+
+
+def corrupted(data: Any, where: tuple[Any, ...], value: Any) -> Any:
+    data = copy.deepcopy(data)
+    parent = data
+    for key in where[:-1]:
+        parent = parent[key]
+    if value is None and isinstance(parent, dict):
+        del parent[where[-1]]
+    else:
+        parent[where[-1]] = value
+    return data
+
+
+def test_a_malformed_side_is_compared_without_a_crash() -> None:
+    """The sides are read without validation (an old revision follows an old schema): any shape compares."""
+    old = read(str(CASES_DIR / "base"))
+    count = 0
+    for name, method in old.methods.items():
+        for where, value in corruptions(method):
+            new = dataclasses.replace(old, methods={**old.methods, name: corrupted(method, where, value)})
+            assert isinstance(compare(old, new), list) and isinstance(compare(new, old), list)
+            count += 1
+    for where, value in corruptions({"errors": old.errors, "shapes": old.shapes}):
+        both = corrupted({"errors": old.errors, "shapes": old.shapes}, where, value)
+        errors, shapes = (both.get(key) if isinstance(both.get(key), dict) else {} for key in ("errors", "shapes"))
+        new = dataclasses.replace(old, errors=errors, shapes=shapes)  # read() gives mappings, whatever the files
+        assert isinstance(compare(old, new), list) and isinstance(compare(new, old), list)
+        count += 1
+    assert count > 500

@@ -70,4 +70,3 @@ def test_one_meaning_gets_one_name_across_methods(tmp_path: Path) -> None:
     found = problems_after(tmp_path, "doc.getExif.yaml", EXIF_ERROR, f"message: {ADD_DOCUMENTS}}}")
     found = [line for line in found if "use one name" in line]
     assert len(found) == 1 and "'DocumentsNotFound' means what doc.getExif calls 'DocumentNotFound'" in found[0]
-

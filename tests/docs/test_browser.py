@@ -155,12 +155,20 @@ def test_search_finds_python_and_api_names(browser: Browser, served: str) -> Non
     page = browser.new_page()
     page.goto(served)
     search = page.locator("input.md-search__input")
+    first = page.locator(".md-search-result__item > a").first
     for query, expected in SEARCHES:
-        search.click()
-        search.fill(query)
-        # The first result, once the results are those of this query (the index loads on first use).
-        first = page.locator(".md-search-result__item > a").first
-        expect(first).to_have_attribute("href", re.compile(rf"/{re.escape(expected)}/"), timeout=90_000)
+        # A query typed before the search index has loaded finds nothing: type it again until
+        # the first result is that of this query, for at most a minute.
+        for attempt in range(12):
+            search.click()
+            search.fill("")
+            search.press_sequentially(query)  # key by key, as a reader types: search listens to keys
+            try:
+                expect(first).to_have_attribute("href", re.compile(rf"/{re.escape(expected)}/"), timeout=5_000)
+                break
+            except AssertionError:
+                if attempt == 11:
+                    raise
         page.keyboard.press("Escape")
     page.close()
 

@@ -111,9 +111,11 @@ def test_hostile_spec_text_is_escaped(tmp_path: Path) -> None:
     for text in ("Send back the echo parameter; a way to test a connection.", "Any text; it comes back unchanged."):
         source = source.replace(text, quoted, 1)
     source = re.sub(r"^  - The service echoes .*$", lambda _: f"  - {quoted}", source, count=1, flags=re.M)
+    source = source.replace("method/test.echo\n", "method/test.echo?a=<script>b</script>\n", 1)
     path.write_text(source, encoding="utf-8")
     page = _docs(environment(), load_spec(root))["methods/test.echo.md"]
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3
+    assert "<http://www.ipernity.com/help/api/method/test.echo?a=%3Cscript%3Eb%3C/script%3E>" in page
     html = _html(page)
     assert "<script" not in html and "<img" not in html
     targets = re.findall(r'(?:href|src)="([^"]*)"', html)

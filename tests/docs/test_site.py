@@ -31,10 +31,10 @@ def _tabs(page: lxml.html.HtmlElement, section: str) -> dict[str, str]:
 
 
 def _request(text: str) -> tuple[str, str, bytes]:
-    """(request line, target, body) of an HTTP request as the page prints it."""
+    """(HTTP method, URL, body) of a request as the page prints it."""
     head, _, body = text.partition("\n\n")
-    line = head.splitlines()[0]
-    return line, line.split()[1], body.removesuffix("\n").encode("utf-8")
+    verb, url = head.splitlines()[0].split()
+    return verb, url, body.removesuffix("\n").encode("utf-8")
 
 
 def _signed(method: str, params: dict[str, str]) -> bool:
@@ -69,24 +69,24 @@ def test_search_entries_carry_both_names(site: Path) -> None:
 def test_the_wire_examples_are_requests_the_simulator_accepts(site: Path) -> None:
     tabs = _tabs(_page(site, "reference/methods/doc.tags.add"), "Example call")
     assert list(tabs) == ["REST", "SOAP", "XML-RPC"]
-    line, target, body = _request(tabs["REST"])
-    assert line.startswith("POST /api/doc.tags.add/json ")
+    verb, url, body = _request(tabs["REST"])
+    assert (verb, url) == ("POST", f"{API.service.base_url}/api/doc.tags.add/json")
     rest = dict(parse_qsl(body.decode("utf-8")))
     assert rest["doc_id"] == "12345" and rest["auth_token"] == "your_auth_token" and _signed("doc.tags.add", rest)
-    line, target, body = _request(tabs["SOAP"])
-    assert target == API.service.soap.json_path  # the client's default format is JSON
+    verb, url, body = _request(tabs["SOAP"])
+    assert url == API.service.base_url + API.service.soap.json_path  # the client's default format is JSON
     assert wire.parse_soap(API.service.soap, body) == ("doc.tags.add", rest)
-    line, target, body = _request(tabs["XML-RPC"])
-    assert target == API.service.xmlrpc.json_path
+    verb, url, body = _request(tabs["XML-RPC"])
+    assert url == API.service.base_url + API.service.xmlrpc.json_path
     assert wire.parse_xmlrpc(body) == ("doc.tags.add", rest)
     assert xmlrpc.client.loads(body) == ((rest,), "doc.tags.add")
 
 
 def test_a_get_shows_its_signed_url(site: Path) -> None:
-    line, target, _ = _request(_tabs(_page(site, "reference/methods/doc.get"), "Example call")["REST"])
-    url = urlsplit(target)
-    query = dict(parse_qsl(url.query))
-    assert line.startswith("GET ") and url.path == "/api/doc.get/json"
+    verb, url, _ = _request(_tabs(_page(site, "reference/methods/doc.get"), "Example call")["REST"])
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    assert verb == "GET" and url.startswith(f"{API.service.base_url}/api/doc.get/json?")
     assert query["doc_id"] == "12345" and "auth_token" not in query and _signed("doc.get", query)
 
 

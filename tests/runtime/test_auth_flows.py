@@ -20,7 +20,7 @@ import requests
 import ipernity_client
 from ipernity_client import errors
 from ipernity_client._api import API
-from ipernity_client.auth import LoginTimeoutError, Member, Token
+from ipernity_client.auth import LoginTimeoutError, Member, OAuthToken, Token
 from ipernity_client.testing import Fault, Simulator
 
 from ..conftest import every_protocol
@@ -245,6 +245,9 @@ def test_token_accepts_the_documented_perms_element() -> None:
         {"auth": {"token": "t-1", "perms": {"doc": "read"}, "user": {"user_id": "7", "username": "u"}}}, "m"
     )
     assert token == Token("t-1", Member(7, "u"), {"doc": "read"})
+    assert token != Token("t-2", Member(7, "u"), {"doc": "read"}) and token != Token("t-1", None, {"doc": "read"})
+    assert token != Token("t-1", Member(7, "u"), {"doc": "write"})
+    assert OAuthToken("t-1", "s", None, {}) != OAuthToken("t-1", "z", None, {}) != Token("t-1", None, {})
     with pytest.raises(errors.InvalidResponseError, match="no <auth><token>"):
         token_of({"auth": {"perms": {}}}, "auth.checkToken")
 

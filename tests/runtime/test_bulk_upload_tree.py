@@ -69,11 +69,16 @@ def test_files_already_on_the_account_are_skipped_by_md5(
 ) -> None:
     photos = tree(tmp_path, 45)
     known = [sim.state.add_doc(sim.state.member, path.name, path.read_bytes()) for path in photos[:30]]
-    report = bulk.upload_tree(client, tmp_path, sleep=clock.advance)
+    state = tmp_path / "state" / "upload.jsonl"
+    state.parent.mkdir()
+    report = bulk.upload_tree(client, tmp_path, state=state, sleep=clock.advance)
     assert sorted(entry.doc_id or 0 for entry in report.skipped) == sorted(doc.doc_id for doc in known)
     assert len(report.uploaded) == 15
     assert sim.log.count("upload.file") == 15
     assert sim.log.count("doc.checkMD5") == 3  # 45 checksums, 20 a call
+    again = bulk.upload_tree(client, tmp_path, state=state, sleep=clock.advance)
+    assert len(again.skipped) == 45
+    assert sim.log.count("doc.checkMD5") == 3  # the state file remembers what was found
 
 
 def test_progress_sees_every_file_end_once(client: ipernity_client.Client, clock: ManualClock, tmp_path: Path) -> None:
@@ -182,6 +187,9 @@ def test_a_missing_folder_and_a_foreign_state_file_are_refused(client: ipernity_
     with pytest.raises(ipernity_client.ValidationError, match="not an upload_tree state file"):
         bulk.upload_tree(client, tmp_path, state=other)
     assert other.read_text() == "my own notes\n"
+    for bad in (tmp_path / "no" / "state.jsonl", tmp_path):
+        with pytest.raises(ipernity_client.ValidationError, match="must be a file in an existing folder"):
+            bulk.upload_tree(client, tmp_path, state=bad)
 
 
 def test_more_workers_need_a_larger_pool(sim: Simulator, clock: ManualClock, tmp_path: Path) -> None:

@@ -64,14 +64,22 @@ def test_signing_never_carries_the_signed_text() -> None:
     error = refused(lambda: signature({"title": "\udcff", "auth_token": TOKEN}, "doc.set", SECRET))
     assert error.__context__ is None and error.__cause__ is None
     assert error.problems == ["parameter 'title': not valid Unicode text (a lone surrogate?)"]
-    assert refused(lambda: signature({"a": "b"}, "", "\ud800" + SECRET)).problems == ["api_secret: not valid Unicode text"]
+    assert refused(lambda: signature({"a": "b"}, "", "\ud800" + SECRET)).problems == [
+        "api_secret: not valid Unicode text"
+    ]
 
 
 @pytest.mark.parametrize(
     ("call", "problem"),
     [
-        (lambda c: c.doc.get(doc_id=10**5000), "doc_id: an int of 16610 bits is out of range (at most 9223372036854775807)"),
-        (lambda c: c.doc.get(doc_id=2**63), "doc_id: 9223372036854775808 is out of range (at most 9223372036854775807)"),
+        (
+            lambda c: c.doc.get(doc_id=10**5000),
+            "doc_id: an int of 16610 bits is out of range (at most 9223372036854775807)",
+        ),
+        (
+            lambda c: c.doc.get(doc_id=2**63),
+            "doc_id: 9223372036854775808 is out of range (at most 9223372036854775807)",
+        ),
         (lambda c: c.group.docs.add(group_id=1, doc_id=[1, 10**400]), "doc_id[1]: an int of 1329 bits is out of range"),
         (lambda c: c.doc.set_geo(doc_id=1, lat=float("nan"), lng=0.0), "lat: nan is not a finite number"),
         (lambda c: c.doc.set_geo(doc_id=1, lat=0.0, lng=float("inf")), "lng: inf is not a finite number"),
@@ -209,7 +217,9 @@ def test_a_retried_upload_sends_the_whole_file_again(loopback: Loopback, tmp_pat
         ("doc.checkmd5", "'doc.checkMD5', client.doc.check_md5"),
     ],
 )
-def test_an_unknown_method_suggests_the_closest_in_both_spellings(loopback: Loopback, given: str, suggested: str) -> None:
+def test_an_unknown_method_suggests_the_closest_in_both_spellings(
+    loopback: Loopback, given: str, suggested: str
+) -> None:
     error = refused(lambda: make(loopback).call(given))
     assert error.problems[0].startswith(f"unknown method {given!r} (did you mean {suggested}?)")
 

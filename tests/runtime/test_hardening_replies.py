@@ -281,7 +281,7 @@ def test_every_exception_survives_pickle(error: errors.IpernityError) -> None:
     """A worker's error crosses a process pool whole: class, code, method, message and attributes."""
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is type(error) and str(copy) == str(error) and vars(copy) == vars(error)
-    if isinstance(error, errors.ApiError):
+    if isinstance(error, errors.ApiError) and isinstance(copy, errors.ApiError):
         assert (copy.code, copy.method, copy.message) == (error.code, error.method, error.message)
 
 
@@ -290,3 +290,15 @@ def test_the_message_does_not_repeat_the_label() -> None:
     assert str(error) == "doc.get: error 1 (Document not found)"
     other = errors.DocGetDocumentNotFoundError("Not yours", code=1, method="doc.get")
     assert str(other) == "doc.get: error 1 (Document not found): Not yours"
+
+
+def test_an_oauth_signature_echoed_back_is_masked(loopback: Loopback) -> None:
+    loopback.handler = lambda request: Reply(400, f"<html>{request.params.get('oauth_signature')}</html>", "text/html")
+    client = ipernity_client.Client.from_oauth(
+        "consumer", "consumer-secret", "oauth-token", "token-secret", endpoint=loopback.url, retry=None
+    )
+    with pytest.raises(errors.InvalidResponseError) as caught:
+        client.doc.get(doc_id=1)
+    signature = loopback.requests[0].params["oauth_signature"]
+    assert signature and signature not in caught.value.snippet and "***" in caught.value.snippet
+    assert "consumer-secret" not in str(caught.value) and "token-secret" not in str(caught.value)

@@ -169,9 +169,15 @@ def test_oauth_login_waits_then_times_out(sim: Simulator) -> None:
     assert client.auth_token is None
 
 
-def test_oauth_login_needs_an_oauth_client(sim: Simulator) -> None:
+def test_each_login_needs_its_kind_of_client(sim: Simulator) -> None:
     with pytest.raises(ipernity_client.ValidationError, match="Client.from_oauth"):
         sim.client().oauth_login({"doc": "read"}, open_url=approve)
+    oauth = ipernity_client.Client.from_oauth(sim.api_key, sim.api_secret, endpoint=sim.endpoint)
+    with pytest.raises(ipernity_client.ValidationError, match="signs with OAuth; its tokens come from oauth_login"):
+        oauth.login({"doc": "read"}, open_url=approve)
+    with pytest.raises(ipernity_client.ValidationError, match="signs with OAuth"):
+        oauth.complete_login("123-frob")
+    assert sim.log.calls() == []
 
 
 def test_the_clock_is_corrected_once_from_the_servers_date(sim: Simulator) -> None:
@@ -200,3 +206,49 @@ def test_a_token_without_the_permission_is_refused_by_the_simulator(sim: Simulat
     )
     with pytest.raises(errors.InsufficientPermissionsError):
         client.doc.tags.add(doc_id=1, keywords="x")
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        (130, errors.OAuthVersionError),
+        (131, errors.OAuthParametersMissingError),
+        (133, errors.OAuthNonceInvalidError),
+        (135, errors.OAuthSignatureMethodError),
+    ],
+)
+def test_oauth_codes_raise_their_classes_and_only_clock_codes_resign(
+    sim: Simulator, code: int, error: type[errors.ApiError]
+) -> None:
+    client = ipernity_client.Client.from_oauth(sim.api_key, sim.api_secret, endpoint=sim.endpoint, retry=None)
+    client.test.echo(echo="set the clock")
+    sim.faults.script(Fault.error(code), method="test.echo")
+    with pytest.raises(error):
+        client.test.echo(echo="x")
+    assert [call.code for call in sim.log.calls("test.echo")][-1] == code
+
+
+def test_a_web_app_gets_the_member_back_on_its_oauth_callback(sim: Simulator) -> None:
+    client = ipernity_client.Client.from_oauth(sim.api_key, sim.api_secret, endpoint=sim.endpoint)
+    redirects: list[str] = []
+
+    def member_approves(link: str) -> None:
+        page = requests.get(link, timeout=10, allow_redirects=False)
+        redirects.append(page.headers["Location"])
+
+    token = client.oauth_login(
+        {"doc": "read"}, open_url=member_approves, callback="https://app.example/back?x=1", poll=0
+    )
+    assert redirects[0].startswith("https://app.example/back?x=1&oauth_token=")
+    assert token.permissions["doc"] == "read"
+
+
+def test_an_upload_is_oauth_signed_without_its_file(sim: Simulator) -> None:
+    """Multipart: the form fields are in the base string, the file is not (as with api_sig)."""
+    sim.state.upload_seconds = 0.0
+    client = ipernity_client.Client.from_oauth(sim.api_key, sim.api_secret, endpoint=sim.endpoint, protocol="soap")
+    client.oauth_login({"doc": "write"}, open_url=approve, poll=0)
+    ticket = client.upload.file(file=b"\xff\xd8\xff\xe0 a photo", title="été")
+    done = client.upload.check_tickets(tickets=[ticket])
+    assert done.ticket is not None and done.ticket[0].doc_id is not None
+    assert [call.code for call in sim.log.calls("upload.file")] == [0]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ipernity_client
-from ipernity_client.errors import UploadFileFileTooLargeError
+from ipernity_client.errors import UploadFileFileTooLargeError, UploadReplaceDocumentNotFoundError
 from ipernity_client.testing import ManualClock, Simulator
 
 KB = 1024
@@ -90,3 +90,10 @@ def test_replace_with_another_media_type_is_refused_before_sending(sim: Simulato
     assert sim.log.count("upload.replace") == 0
     ticket = client.upload.replace(file=photo(tmp_path, KB, "car2.jpg"), doc_id=doc.doc_id)
     assert ticket.endswith(str(doc.doc_id))
+
+
+def test_replacing_an_unknown_document_is_left_to_the_server(sim: Simulator, tmp_path: Path) -> None:
+    client = sim.client(perms={"doc": "write"})
+    with pytest.raises(UploadReplaceDocumentNotFoundError):
+        client.upload.replace(file=photo(tmp_path, KB), doc_id=999999)
+    assert sim.log.count("upload.replace") == 1

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 
 import pytest
 
 import ipernity_client
-from ipernity_client.testing import ManualClock, Simulator
+from ipernity_client.testing import Fault, ManualClock, Simulator
 from ipernity_client.uploads import UploadTicketError, UploadTimeoutError
 
 UPLOAD_SECONDS = 5.0
@@ -94,6 +95,8 @@ def test_an_invalid_ticket_is_named_and_the_others_results_are_kept(
     assert "999999" in str(raised.value)
     assert raised.value.done[good].doc_id is not None
     assert not isinstance(raised.value, UploadTimeoutError)
+    copy = pickle.loads(pickle.dumps(raised.value))
+    assert (copy.invalid, str(copy), copy.done) == (raised.value.invalid, str(raised.value), raised.value.done)
 
 
 def test_the_timeout_bounds_the_whole_wait(sim: Simulator, client: ipernity_client.Client, clock: ManualClock) -> None:
@@ -138,3 +141,24 @@ def test_bad_arguments_are_refused_before_asking(
     with pytest.raises(ipernity_client.ValidationError, match=expected):
         client.upload.wait(tickets, timeout=timeout)  # type: ignore[arg-type]
     assert sim.log.count("upload.checkTickets") == 0
+
+
+def test_error_1_on_a_batch_is_narrowed_down_to_the_unknown_tickets(
+    sim: Simulator, client: ipernity_client.Client, clock: ManualClock
+) -> None:
+    """Where ipernity refuses a whole call for an unknown ticket, each is asked about alone."""
+    good = [client.upload.file(file=f"{n}".encode()) for n in range(2)]
+    clock.advance(UPLOAD_SECONDS)
+    sim.faults.script(Fault.error(1), method="upload.checkTickets", times=1)
+    with pytest.raises(UploadTicketError) as raised:
+        client.upload.wait([*good, "999999"], sleep=Sleeps(clock))
+    assert raised.value.invalid == ["999999"]
+    assert sorted(raised.value.done) == sorted(good)
+    assert checked_tickets(sim) == [[*good, "999999"], [good[0]], [good[1]], ["999999"]]
+
+
+def test_other_errors_of_the_poll_are_raised(sim: Simulator, client: ipernity_client.Client) -> None:
+    ticket = client.upload.file(file=b"x")
+    sim.faults.script(Fault.error(110), method="upload.checkTickets", times=1)
+    with pytest.raises(ipernity_client.errors.InsufficientPermissionsError):
+        client.upload.wait(ticket)

@@ -19,57 +19,13 @@ import yaml
 
 import ipernity_client
 from ipernity_client._api import API
-from ipernity_client._simulator.world import World, photo_bytes
+from ipernity_client._simulator.world import photo_bytes
 from ipernity_client.testing import ManualClock, Simulator
 
+from .worldcase import Case, dig
+
 ROWS: dict[str, dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "effects.yaml").read_text())
-PERMS = {scope: "delete" for scope in API.service.permission_scopes}
 COMBOS = [(protocol, fmt) for protocol in API.service.protocols for fmt in API.service.client_formats]
-
-
-class Case:
-    """One row on one world: placeholders resolved against it, clients for the member and the contact."""
-
-    def __init__(self, sim: Simulator, clock: ManualClock, world: World, protocol: str, fmt: str) -> None:
-        self.sim, self.clock, self.world = sim, clock, world
-        options: dict[str, Any] = {"protocol": protocol, "format": fmt, "retry": None}
-        self.member = sim.client(perms=PERMS, **options)
-        self.contact = sim.client(perms=PERMS, user=world.contact, **options)
-        self.names: dict[str, Any] = {}
-
-    def value(self, text: Any) -> Any:
-        """``$docs.3`` → the id of the world's fourth photo; lists and mappings resolved item by item."""
-        if isinstance(text, list):
-            return [self.value(item) for item in text]
-        if isinstance(text, dict):
-            return {name: self.value(item) for name, item in text.items()}
-        if not isinstance(text, str) or not text.startswith("$"):
-            return text
-        name, _, index = text[1:].partition(".")
-        if name in self.names:
-            return self.names[name]
-        if name == "md5":
-            return self.world.docs[int(index)].md5
-        found = getattr(self.world, name)
-        found = found[int(index)] if index else found
-        for attribute in ("comment_id", "doc_id", "album_id", "folder_id", "group_id", "post_id", "user_id"):
-            if hasattr(found, attribute):
-                return getattr(found, attribute)
-        raise AssertionError(f"no id for {text}")
-
-    def call(self, method: str, args: dict[str, Any], as_contact: bool = False) -> Any:
-        client = self.contact if as_contact else self.member
-        return client.call(method, **self.value(args))
-
-
-def dig(value: Any, path: list[str]) -> Any:
-    """Follow attribute names; ``*`` maps the rest of the path over a list."""
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if head == "*":
-        return [dig(item, rest) for item in value]
-    return dig(getattr(value, head), rest)
 
 
 def holds(result: Any, expectation: list[Any], case: Case) -> bool:
@@ -177,8 +133,7 @@ def test_a_write_shows_in_its_read(running: Simulator, clock: ManualClock, write
     failed = [item for item in expect if not holds(after, item, case)]
     assert failed == [], f"{write} → {row['read']}: {failed} on {after!r}"
     assert not all(holds(before, item, case) for item in expect), f"{row['read']} showed the effect before {write}"
-    case.member.close()
-    case.contact.close()
+    case.close()
 
 
 def test_a_client_of_the_table_is_a_generated_client(running: Simulator) -> None:

@@ -193,12 +193,12 @@ def test_group_docs_iter_list_walks_the_nested_container_last_added_first(
 def test_unknown_albums_groups_and_members_give_the_methods_errors(sim: Simulator, protocol: str, fmt: str) -> None:
     group_id = next(iter(sim.state.groups))
     with client_for(sim, protocol, fmt) as client:
-        with pytest.raises(errors.AlbumDocsGetListError1Error):
+        with pytest.raises(errors.AlbumDocsGetListAlbumNotFoundError):
             client.album.docs.get_list(album_id=999)
         with pytest.raises(errors.GroupDocsGetListGroupNotFoundError):
             client.group.docs.get_list(group_id=999)
         with pytest.raises(errors.GroupDocsGetListUserNotFoundError):
             client.group.docs.get_list(group_id=group_id, user_id=999)
-        with pytest.raises(errors.DocGetListError1Error):
+        with pytest.raises(errors.DocGetListUserNotFoundError):
             client.doc.get_list(user_id=999)
     assert [call.code for call in sim.log.calls()] == [1, 1, 2, 1]

@@ -37,7 +37,7 @@ def run(binding: Binding, argv: Sequence[str] | None = None, environ: Mapping[st
     if run_settings.verbose:
         verbose(run_settings.secrets)
     try:
-        return _handler(args.handler)(Context(binding, run_settings, environ), args)
+        return _handler(args.handler)(Context(binding, run_settings), args)
     except (Exception, KeyboardInterrupt) as error:
         return _fail(binding.prog, error, run_settings)
 

@@ -14,7 +14,7 @@ from .._runtime.errors import ValidationError
 from .._runtime.validation import did_you_mean
 from . import params
 from .context import Context
-from .exits import OK
+from .exits import OK, UsageError
 from .output import print_json
 
 log = logging.getLogger("ipernity_client.cli")
@@ -41,6 +41,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     operation = operations.get(args.method)
     if operation is None:
         raise ValidationError(args.method, [f"unknown method {args.method!r}{did_you_mean(args.method, operations)}"])
+    if args.all and args.raw:
+        raise UsageError(["--all and --raw do not go together: --raw prints one reply as received"])
     last = LastReply()
     with (
         requests.Session() as session,
@@ -53,7 +55,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             session.hooks["response"].append(last)
         log.debug("calling %s over %s (%s) at %s", operation.name, args.protocol, args.format, client.endpoint)
         try:
-            result = client.call(operation.name, **values)
+            result = list(client.pages(operation.name, **values)) if args.all else client.call(operation.name, **values)
         finally:
             if args.raw and last.body is not None:
                 sys.stdout.buffer.write(last.body)

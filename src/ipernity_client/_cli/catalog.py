@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import shutil
 import sys
 from typing import Any
 
@@ -21,6 +22,8 @@ from .exits import OK
 from .output import print_json, print_table
 
 SAMPLES = {"id": "1", "int": "1", "float": "1.5", "bool": "true", "timestamp": "1700000000", "string": "text"}
+# Help is wrapped to the terminal, but never narrower than this.
+MIN_WIDTH = 60
 NO_DOC = MethodDoc(summary="", http="", auth="", doc_url="")
 
 
@@ -121,6 +124,7 @@ def describe(ctx: Context, args: argparse.Namespace) -> int:
 
 def _print_reference(data: dict[str, Any]) -> None:
     out = sys.stdout
+    width = max(shutil.get_terminal_size().columns, MIN_WIDTH)
     out.write(f"{data['name']}: {data['summary']}\n")
     if data["description"]:
         out.write(f"\n{data['description']}\n")
@@ -128,14 +132,16 @@ def _print_reference(data: dict[str, Any]) -> None:
     facts = [("HTTP", data["http"]), ("Authentication", data["authentication"]), ("Reference", data["reference"])]
     if data["paginated"]:
         facts.append(("Paginated", "yes: page and per_page choose the page"))
-    print_table([(left, right) for left, right in facts if right])
+    print_table([(left, right) for left, right in facts if right], width=width)
     out.write("\nParameters:\n")
     params = data["parameters"]
-    print_table([(p["name"], f"{p['type']}. {p['description']}".rstrip(". ") + ".") for p in params], indent="  ")
+    rows = [(p["name"], f"{p['type']}. {p['description']}".rstrip(". ") + ".") for p in params]
+    print_table(rows, indent="  ", width=width)
     if not params:
         out.write("  none besides the credentials\n")
     out.write("\nErrors:\n")
-    print_table([(str(e["code"]), f"{e['label']}: {e['message']}".rstrip(": ")) for e in data["errors"]], indent="  ")
+    errors = [(str(e["code"]), f"{e['label']}: {e['message']}".rstrip(": ")) for e in data["errors"]]
+    print_table(errors, indent="  ", width=width)
     common = data["common_errors"]
     out.write(f"  and the common errors every method can return ({common[0]}-{common[-1]})\n" if common else "")
     out.write(f"\nExample:\n  {data['example']}\n")

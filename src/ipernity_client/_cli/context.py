@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .binding import Binding
@@ -17,10 +16,9 @@ if TYPE_CHECKING:
 class Context:
     """What a sub-command works with; messages go to stderr, masked, so stdout holds only results."""
 
-    def __init__(self, binding: Binding, settings: Settings, environ: Mapping[str, str]) -> None:
+    def __init__(self, binding: Binding, settings: Settings) -> None:
         self.binding = binding
         self.settings = settings
-        self.environ = environ
 
     def client(self, *, stored: bool = True, **options: Any) -> BaseClient:
         """A client with the run's key, secret, token and endpoint; ``options`` as ``Client`` takes them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
@@ -39,9 +40,15 @@ def print_json(value: Any, stream: TextIO | None = None) -> None:
     out.flush()
 
 
-def print_table(rows: Sequence[tuple[str, str]], stream: TextIO | None = None, indent: str = "") -> None:
-    """Two columns, the first padded to its longest cell."""
+def print_table(
+    rows: Sequence[tuple[str, str]], stream: TextIO | None = None, indent: str = "", width: int | None = None
+) -> None:
+    """Two columns, the first padded to its longest cell; with ``width``, the second wrapped under itself."""
     out = stream or sys.stdout
-    width = max((len(left) for left, _ in rows), default=0)
+    column = max((len(left) for left, _ in rows), default=0)
+    margin = " " * (len(indent) + column + 2)
     for left, right in rows:
-        out.write(f"{indent}{left.ljust(width)}  {right}".rstrip() + "\n")
+        line = f"{indent}{left.ljust(column)}  {right}".rstrip()
+        if width is not None and len(line) > width:
+            line = textwrap.fill(line, width, subsequent_indent=margin, break_on_hyphens=False)
+        out.write(line + "\n")

@@ -71,6 +71,7 @@ def build(binding: Binding) -> argparse.ArgumentParser:
     call.add_argument("--protocol", choices=service.protocols, default="rest", help="default: rest")
     call.add_argument("--format", choices=service.client_formats, default="json", help="default: json")
     call.add_argument("--raw", action="store_true", help="print the reply body as received")
+    call.add_argument("--all", action="store_true", help="every page of a paginated method: a JSON array of the items")
     call.set_defaults(words="params")
 
     methods = _command(commands, "methods", "catalog:methods", "list the API methods and what they do")

@@ -48,8 +48,8 @@ def want_bars(stream: TextIO) -> bool:
 class Progress:
     """The overall bar of a job (items) and one bar per file sent (bytes); plain lines without bars."""
 
-    def __init__(self, verb: str, *, bars: bool, secrets: tuple[str | None, ...] = (), stream: TextIO | None = None):
-        self.verb = verb
+    def __init__(self, label: str, *, bars: bool, secrets: tuple[str | None, ...] = (), stream: TextIO | None = None):
+        self.label = label
         self.bars = bars
         self.secrets = secrets
         self.stream = stream or sys.stderr
@@ -68,7 +68,7 @@ class Progress:
         name = event.path.name if event.path is not None else "?"
         if self.bars:
             if self._overall is None:
-                self._overall = _tqdm()(total=event.total, desc=self.verb, unit="file", file=self.stream)
+                self._overall = _tqdm()(total=event.total, desc=self.label, unit="file", file=self.stream)
             self._overall.total = event.total
             if event.outcome != "sent":
                 self._overall.update(1)
@@ -78,6 +78,11 @@ class Progress:
             return
         detail = f": {event.error}" if event.error is not None else ""
         self._line(f"[{event.done}/{event.total}] {event.outcome} {event.path}{detail}")
+
+    def begin(self, label: str) -> None:
+        """A new part of the job (the files given, then each folder): its own overall bar."""
+        self.close()
+        self.label = label
 
     def file(self, path: Path) -> FileProgress:
         """The byte progress of one file being sent."""
@@ -90,7 +95,7 @@ class Progress:
 
 
 class FileProgress:
-    """``(bytes_sent, total)`` callbacks of one upload as a bar, or one line once it is sent."""
+    """``(bytes_sent, total)`` callbacks of one upload as a bar (nothing without bars)."""
 
     def __init__(self, path: Path, progress: Progress) -> None:
         self.path = path
@@ -98,13 +103,12 @@ class FileProgress:
         self._bar: Any = None
 
     def __call__(self, sent: int, total: int) -> None:
-        if self.progress.bars:
-            if self._bar is None:
-                self._bar = _tqdm()(
-                    total=total, desc=self.path.name, unit="B", unit_scale=True, leave=False, file=self.progress.stream
-                )
-            self._bar.update(sent - self._bar.n)
-            if sent >= total:
-                self._bar.close()
-        elif sent >= total:
-            self.progress._line(f"sent {self.path}")
+        if not self.progress.bars:
+            return  # the "sent" line of the file's item says it
+        if self._bar is None:
+            self._bar = _tqdm()(
+                total=total, desc=self.path.name, unit="B", unit_scale=True, leave=False, file=self.progress.stream
+            )
+        self._bar.update(sent - self._bar.n)
+        if sent >= total:
+            self._bar.close()

@@ -54,17 +54,16 @@ def _no_browser(link: str) -> None:
 def login(ctx: Context, args: argparse.Namespace) -> int:
     perms = parse_perms(args.perms)
     open_url = _no_browser if args.no_browser else None
-    wait = {"open_url": open_url, "timeout": args.timeout, "poll": args.poll, "store": True}
     token: Token | OAuthToken
     if args.oauth:
         key = ctx.settings.require_key()
         client_class = ctx.binding.client_class()
         with client_class.from_oauth(key, ctx.settings.secret or "", endpoint=ctx.settings.endpoint) as client:
-            token = client.oauth_login(perms, **wait)
+            token = client.oauth_login(perms, open_url=open_url, timeout=args.timeout, poll=args.poll, store=True)
     else:
         with ctx.client(stored=False) as client:
             client.auth_token = None
-            token = client.login(perms, **wait)
+            token = client.login(perms, open_url=open_url, timeout=args.timeout, poll=args.poll, store=True)
     if ctx.settings.json:
         print_json({"user": _member(token.user), "permissions": token.permissions, "oauth": args.oauth})
     else:

@@ -90,7 +90,11 @@ def _on_account(client: BaseClient, files: Sequence[Path]) -> dict[Path, int]:
     by_md5 = {_md5(path): path for path in files}
     found: dict[Path, int] = {}
     for batch in chunks(list(by_md5), bulk.MD5_PER_CALL):
-        for match in getattr(client.call("doc.checkMD5", md5=batch), "doc", None) or []:
+        try:
+            reply = client.call("doc.checkMD5", md5=batch)
+        except IpernityError:
+            continue  # unknown: the files are sent (a duplicate beats a missing file), as upload_tree does
+        for match in getattr(reply, "doc", None) or []:
             path = by_md5.get(str(getattr(match, "md5", "")).lower())
             if path is not None and getattr(match, "found", False) and getattr(match, "doc_id", None) is not None:
                 found[path] = match.doc_id
@@ -103,10 +107,14 @@ def _upload_files(
     """Send the files given one by one, then wait for their tickets (once only with --no-wait)."""
     report = outcome.report
     total = len(files)
+
+    def ended() -> int:
+        return len(report.skipped) + len(report.failed) + len(report.uploaded)
+
     known = _on_account(client, files)
     for path, doc_id in known.items():
         report.skipped.append(bulk.Entry(path, doc_id))
-        progress.item(bulk.Event("skipped", path, doc_id, len(report.skipped), total))
+        progress.item(bulk.Event("skipped", path, doc_id, ended(), total))
     params: dict[str, Any] = {"is_public": args.public, "album_id": args.album}
     tickets: dict[str, Path] = {}
 
@@ -120,7 +128,9 @@ def _upload_files(
             tickets[future.result()] = path
         except (IpernityError, OSError) as error:
             report.failed.append(bulk.Failure(path, None, error))
-            progress.item(bulk.Event("failed", path, None, len(report.skipped) + len(report.failed), total, error))
+            progress.item(bulk.Event("failed", path, None, ended(), total, error))
+        else:
+            progress.item(bulk.Event("sent", path, None, ended(), total))
 
     bulk.run_bounded(args.workers, send, [path for path in files if path not in known], sent)
     if not tickets:
@@ -130,17 +140,17 @@ def _upload_files(
         results = dict(zip(tickets, client.upload.wait(list(tickets), timeout=timeout), strict=True))  # type: ignore[attr-defined]
         invalid: list[str] = []
         late: list[str] = []
-    except UploadTicketError as error:
-        results, invalid = error.done, list(error.invalid)
-        late = list(error.pending) if isinstance(error, UploadTimeoutError) else []
+    except UploadTicketError as failure:
+        results, invalid = failure.done, list(failure.invalid)
+        late = list(failure.pending) if isinstance(failure, UploadTimeoutError) else []
     for ticket, result in results.items():
-        report.uploaded.append(bulk.Entry(tickets[ticket], getattr(result, "doc_id", None)))
+        made = getattr(result, "doc_id", None)
+        report.uploaded.append(bulk.Entry(tickets[ticket], made))
+        progress.item(bulk.Event("uploaded", tickets[ticket], made, ended(), total))
     for ticket in invalid:
-        report.failed.append(
-            bulk.Failure(
-                tickets[ticket], None, UploadTicketError(f"ticket {ticket} is invalid", invalid=[ticket], done={})
-            )
-        )
+        refused = UploadTicketError(f"ticket {ticket} is invalid", invalid=[ticket], done={})
+        report.failed.append(bulk.Failure(tickets[ticket], None, refused))
+        progress.item(bulk.Event("failed", tickets[ticket], None, ended(), total, refused))
     outcome.pending += [(tickets[ticket], ticket) for ticket in late]
 
 
@@ -151,8 +161,10 @@ def upload(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.client(pool_size=max(DEFAULT_POOL, args.workers)) as client:
         try:
             if files:
+                progress.begin("files")
                 _upload_files(client, files, args, progress, outcome)
             for folder in folders:
+                progress.begin(folder.name or str(folder))
                 state = Path(args.state) if args.state is not None else _default_state(client, folder)
                 report = bulk.upload_tree(
                     client,

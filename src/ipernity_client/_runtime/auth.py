@@ -58,7 +58,6 @@ class _Credential:
     """A token: compared by value, shown without its secret parts, never pickled."""
 
     __slots__ = ("token", "user", "permissions")
-    _secret_fields: ClassVar[tuple[str, ...]] = ("token",)
 
     def __init__(self, token: str, user: Member | None, permissions: Mapping[str, str]) -> None:
         self.token = token
@@ -66,7 +65,7 @@ class _Credential:
         self.permissions = dict(permissions)
 
     def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return self.token, self.user, self.permissions
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Credential) and type(other) is type(self) and self._fields() == other._fields()
@@ -97,6 +96,9 @@ class OAuthToken(_Credential):
         super().__init__(token, user, permissions)
         self.secret = secret
 
+    def _fields(self) -> tuple[Any, ...]:
+        return (*super()._fields(), self.secret)
+
 
 def member_of(raw: object) -> Member | None:
     """The Auth reply's ``user`` element, leniently: numbers and 0/1 flags as ipernity writes them."""
@@ -106,23 +108,19 @@ def member_of(raw: object) -> Member | None:
         user_id = int(str(raw.get("user_id", "")).strip())
     except ValueError:
         return None
-    return Member(
-        user_id,
-        str(raw.get("username") or ""),
-        str(raw.get("realname") or ""),
-        str(raw.get("is_pro", "0")).strip() not in ("", "0", "false"),
-    )
+    pro = raw.get("is_pro", False)
+    is_pro = pro if isinstance(pro, bool) else str(pro).strip().lower() not in ("", "0", "false")
+    return Member(user_id, str(raw.get("username") or ""), str(raw.get("realname") or ""), is_pro)
 
 
 def token_of(elements: Mapping[str, Any], method: str) -> Token:
     """A Token from the Auth reply; the permissions come as ``permissions`` (live) or ``perms`` (the docs)."""
     auth = elements.get("auth")
-    token = auth.get("token") if isinstance(auth, Mapping) else None
-    if not isinstance(token, str) or not token.strip():
+    if not isinstance(auth, Mapping) or not isinstance(auth.get("token"), str) or not auth["token"].strip():
         raise InvalidResponseError("the reply has no <auth><token>", method=method, status=None, snippet="")
-    granted = auth.get("permissions", auth.get("perms"))  # type: ignore[union-attr]
+    granted = auth.get("permissions", auth.get("perms"))
     permissions = {str(k): str(v) for k, v in granted.items()} if isinstance(granted, Mapping) else {}
-    return Token(token.strip(), member_of(auth.get("user")), permissions)  # type: ignore[union-attr]
+    return Token(auth["token"].strip(), member_of(auth.get("user")), permissions)
 
 
 def frob_of(elements: Mapping[str, Any]) -> str:
@@ -150,6 +148,10 @@ def request_line(codec: Any, operation: Operation, uploads: Mapping[str, Any]) -
 class Signer(Protocol):
     """How a client signs its calls; a client has exactly one."""
 
+    @property
+    def token_secret(self) -> str | None:
+        """The OAuth token's secret, when the signer holds one."""
+
     def sign(self, client: AuthFlows, method: str, wire: dict[str, str], target: tuple[str, str]) -> dict[str, str]:
         """``wire`` with the credentials and signature added; ``target`` is (HTTP method, URL)."""
 
@@ -159,6 +161,8 @@ class Signer(Protocol):
 
 class ApiSigSigner:
     """api_key, auth_token and api_sig (notes 3.1): signs whenever the client knows the secret."""
+
+    token_secret: None = None
 
     def sign(self, client: AuthFlows, method: str, wire: dict[str, str], target: tuple[str, str]) -> dict[str, str]:
         wire["api_key"] = client.api_key
@@ -245,6 +249,11 @@ class AuthFlows:
     def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
         raise TypeError("a client holds its secret and token and is not pickled; make one per process")
 
+    @property
+    def oauth_token_secret(self) -> str | None:
+        """The OAuth token's secret of a client made with ``from_oauth`` (None otherwise)."""
+        return self._signer.token_secret
+
     def authorization_url(self, perms: Mapping[str, str], frob: str | None = None) -> str:
         """The signed link where a member grants ``perms`` (e.g. ``{"doc": "write"}``) to this app.
 
@@ -282,6 +291,7 @@ class AuthFlows:
         The client uses the token from then on; ``store=True`` (or a CredentialStore) keeps it.
         """
         problems = _perms_problems(self._api.service, perms) + _wait_problems(open_url, timeout, poll)
+        problems += self._frob_flow_problems()
         if problems:
             raise ValidationError("login", problems)
         target = store_of(store)
@@ -307,8 +317,11 @@ class AuthFlows:
 
     def complete_login(self, frob: str, *, store: CredentialStore | bool | None = None) -> Token:
         """The web flow's callback: trade the ``frob`` it received for a token, used from then on."""
+        problems = self._frob_flow_problems()
         if not isinstance(frob, str) or not frob.strip():
-            raise ValidationError("complete_login", [f"frob must be the non-empty str of the callback, not {frob!r}"])
+            problems.append(f"frob must be the non-empty str of the callback, not {frob!r}")
+        if problems:
+            raise ValidationError("complete_login", problems)
         return self._remember(self._get_token(frob.strip()), store_of(store))
 
     def check_token(self) -> Token:
@@ -324,6 +337,11 @@ class AuthFlows:
         target = store_of(store)
         if target is not None:
             target.delete(self.api_key)
+
+    def _frob_flow_problems(self) -> list[str]:
+        if self._signer is not API_SIG:
+            return ["this client signs with OAuth; its tokens come from oauth_login"]
+        return [] if self.api_secret else ["the frob flow is signed but the client has no api_secret"]
 
     def _get_token(self, frob: str) -> Token:
         return self._invoke(self._operation("auth.getToken"), {"frob": frob}, lambda e: token_of(e, "auth.getToken"))

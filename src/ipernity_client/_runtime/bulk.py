@@ -228,6 +228,8 @@ class Journal:
 
     def load(self) -> dict[str, dict[str, Any]]:
         """The last record of each file by its name under the folder; empty for a new file."""
+        if not self.path.parent.is_dir() or self.path.is_dir():
+            raise ValidationError("upload_tree", [f"state: {str(self.path)!r} must be a file in an existing folder"])
         if not self.path.exists():
             return {}
         records: dict[str, dict[str, Any]] = {}
@@ -339,7 +341,8 @@ def upload_tree(
     tally = _Tally(len(paths), progress)
     try:
         files = _fingerprints(root, paths, known, workers, tally)
-        fresh = _not_on_account(client, [f for f in files if f.ticket is None and f.doc_id is None], workers, tally)
+        unknown = [f for f in files if f.ticket is None and f.doc_id is None]
+        fresh = _not_on_account(client, unknown, workers, tally, journal)
         for item in files:
             if item.doc_id is not None:
                 tally.ended("skipped", item.path, item.doc_id)
@@ -384,8 +387,10 @@ def _fingerprints(
     return sorted(found, key=lambda item: item.name)
 
 
-def _not_on_account(client: BaseClient, files: list[_File], workers: int, tally: _Tally) -> list[_File]:
-    """``files`` less those doc.checkMD5 finds on the account (skipped)."""
+def _not_on_account(
+    client: BaseClient, files: list[_File], workers: int, tally: _Tally, journal: Journal | None
+) -> list[_File]:
+    """``files`` less those doc.checkMD5 finds on the account (skipped, and so recorded)."""
     by_md5: dict[str, list[_File]] = {}
     for item in files:
         by_md5.setdefault(item.md5, []).append(item)
@@ -409,8 +414,10 @@ def _not_on_account(client: BaseClient, files: list[_File], workers: int, tally:
         doc_id = found.get(item.md5)
         if doc_id is None:
             fresh.append(item)
-        else:
-            tally.ended("skipped", item.path, doc_id)
+            continue
+        if journal is not None:
+            journal.write(name=item.name, size=item.size, mtime_ns=item.mtime_ns, md5=item.md5, doc_id=doc_id)
+        tally.ended("skipped", item.path, doc_id)
     return fresh
 
 

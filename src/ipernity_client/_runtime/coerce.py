@@ -141,7 +141,11 @@ class MissingElement(Exception):
         self.what = what
 
     def __str__(self) -> str:
-        return f"the reply has no <{self.key}> element" if self.what == "element" else f"the reply has no {self.key} attribute"
+        return (
+            f"the reply has no <{self.key}> element"
+            if self.what == "element"
+            else f"the reply has no {self.key} attribute"
+        )
 
 
 def present(value: T | None, key: str) -> T:

@@ -213,6 +213,7 @@ class BaseClient(AuthFlows):
         parse: Callable[[dict[str, Any]], T],
         *,
         progress: Progress | None = None,
+        before_send: Callable[[], None] | None = None,
         loose: bool = False,
     ) -> T:
         if loose:
@@ -226,6 +227,8 @@ class BaseClient(AuthFlows):
                 validate=self.validate,
             )
             self._check_permissions(operation)
+        if before_send is not None:
+            before_send()  # e.g. an upload's quota check: after validation, before anything is sent
         codec = self._rest if uploads else self._codec
         target = request_line(codec, operation, uploads)
         ends = None if self.deadline is None else time.monotonic() + self.deadline
@@ -294,7 +297,7 @@ class BaseClient(AuthFlows):
     def _credentials(self, signed: Mapping[str, str]) -> list[str | None]:
         """What no exception may show: the secret, the token and the signatures of this request."""
         found = [self.api_secret, self.auth_token, *(signed.get(name) for name in SIGNED_CREDENTIALS)]
-        return found + [getattr(self, name, None) for name in ("oauth_token_secret", "oauth_secret")]
+        return [*found, getattr(self._signer, "token_secret", None)]  # an OAuth signer's token secret
 
     def signed_url(self, method: str, **params: Any) -> str:
         """A signed GET URL for ``method``, e.g. to fetch a reply outside this client."""

@@ -255,7 +255,11 @@ def _read(
         if response.is_redirect:
             raise RedirectError(method=method, status=status, location=_location(response))
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_size and not response.headers.get("Content-Encoding"):
+        if (
+            declared.isdigit()
+            and (len(declared) > 18 or int(declared) > max_size)
+            and not response.headers.get("Content-Encoding")
+        ):
             raise ReplyTooLargeError(method=method, status=status, limit=max_size)
         body = _body(response, read_timeout, deadline, max_size, method, url)
     except BaseException:

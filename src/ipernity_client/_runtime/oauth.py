@@ -109,7 +109,7 @@ class OAuthSigner:
     """Signs a client's calls with OAuth: the client's key and secret, its token, this token secret."""
 
     def __init__(self, token_secret: str, method: str) -> None:
-        self._token_secret = token_secret
+        self.token_secret = token_secret
         self.method = method
         self.offset = 0.0
 
@@ -129,7 +129,7 @@ class OAuthSigner:
             wire,
             target,
             consumer=(client.api_key, client.api_secret or ""),
-            token=(client.auth_token, self._token_secret if client.auth_token else ""),
+            token=(client.auth_token, self.token_secret if client.auth_token else ""),
             method=self.method,
             timestamp=self.timestamp(),
         )
@@ -178,7 +178,11 @@ def oauth_client(
 
 def oauth_urls(authorize_url: str) -> tuple[str, str, str]:
     """Request, authorize and access URLs: ``oauth/…`` beside the frob flow's authorize page (notes 3.7)."""
-    return tuple(urljoin(authorize_url, f"oauth/{step}") for step in ("request", "authorize", "access"))  # type: ignore[return-value]
+    return (
+        urljoin(authorize_url, "oauth/request"),
+        urljoin(authorize_url, "oauth/authorize"),
+        urljoin(authorize_url, "oauth/access"),
+    )
 
 
 def _read(reply: HttpReply, step: str, api: Any) -> dict[str, str] | None:
@@ -201,7 +205,8 @@ def _token_request(
     client: AuthFlows, signer: OAuthSigner, step: str, url: str, token: tuple[str | None, str], extra: dict[str, str]
 ) -> dict[str, str] | None:
     """POST one signed step of the dance; a timestamp error corrects the clock and tries once more."""
-    for attempt in (1, 2):
+
+    def send() -> HttpReply:
         params = oauth_sign(
             dict(extra),
             ("POST", url),
@@ -210,13 +215,15 @@ def _token_request(
             method=signer.method,
             timestamp=signer.timestamp(),
         )
-        reply = client._transport.send(HttpRequest("POST", url, data=params), client.timeout, step)
-        try:
-            return _read(reply, step, client._api)
-        except ApiError as error:
-            if attempt == 2 or not signer.recover(error, reply):
-                raise
-    return None  # pragma: no cover (the loop returns or raises)
+        return client._transport.send(HttpRequest("POST", url, data=params), client.timeout, step)
+
+    reply = send()
+    try:
+        return _read(reply, step, client._api)
+    except ApiError as error:
+        if not signer.recover(error, reply):
+            raise
+    return _read(send(), step, client._api)
 
 
 def oauth_login(

@@ -113,10 +113,6 @@ class RetryPolicy:
             ceiling = min(self.max_backoff, self.backoff * (2.0 ** (attempt - 1)))
         return ceiling * (0.5 + random.random() / 2)
 
-    def pause(self, attempt: int, error: IpernityError, retry_after: str | None = None) -> None:
-        """Wait before the next try, with the policy's (injectable) ``sleep``."""
-        self.sleep(self.delay(attempt, error, retry_after))
-
 
 def _http_status(error: IpernityError | None) -> int | None:
     if isinstance(error, ApiError):

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from .batching import chunks
 from .core import BaseClient, Namespace, _parser
-from .errors import IpernityError, ValidationError
+from .errors import ApiError, IpernityError, MethodError, ValidationError
 from .files import FileInput
 from .http import Progress
 from .operation import Operation
@@ -31,6 +31,8 @@ T = TypeVar("T")
 
 # upload.checkTickets takes at most 50 tickets a call (notes 4.3).
 TICKETS_PER_CALL = 50
+# upload.checkTickets' own error: "Some or all the tickets sent were not found."
+TICKETS_NOT_FOUND = 1
 # A ticket not done with an eta of 0 is asked about again after this many seconds, not at once.
 MIN_POLL_SECONDS = 1.0
 # The quota is read once per client, kept up to date locally as files are sent, and read again
@@ -194,10 +196,9 @@ class UploadHelpers(Namespace, Generic[TicketT, DocT]):
         progress: Progress | None,
         check_quota: bool,
     ) -> T:
-        """Send an upload after checking it against the account's quota (unless told not to)."""
-        if check_quota:
-            self._check_quota(operation, values)
-        return self._client._invoke(operation, values, parse, progress=progress)
+        """Send an upload, checked against the account's quota (unless told not to) once its parameters are valid."""
+        check = (lambda: self._check_quota(operation, values)) if check_quota else None
+        return self._client._invoke(operation, values, parse, progress=progress, before_send=check)
 
     def _check_quota(self, operation: Operation, values: Mapping[str, Any]) -> None:
         """A ValidationError, nothing sent, when the file is over a limit or of another media type."""
@@ -207,15 +208,24 @@ class UploadHelpers(Namespace, Generic[TicketT, DocT]):
         filename, size = _name_and_size(file)
         problems = []
         if operation.name == "upload.replace" and values.get("doc_id") is not None:
-            current = getattr(self._client.call("doc.get", doc_id=values["doc_id"]), "media", None)
+            current = self._media_of_document(values["doc_id"])
             if current is not None and mimetypes.guess_type(filename)[0] and current != media_of(filename):
                 problems.append(
-                    f"file: {filename!r} is a {media_of(filename)}, but document {values['doc_id']} is a {current}"
+                    f"file: {filename!r} is {media_of(filename)}, but document {values['doc_id']} is {current}: "
+                    "a replacement must be of the same media type"
                 )
         if size is not None and not problems:
             problems += quota_of(self._client).problems(self._client, filename, size)
         if problems:
             raise ValidationError(operation.name, problems)
+
+    def _media_of_document(self, doc_id: Any) -> str | None:
+        """The media type of the document to replace; None when unknown (ipernity then names the problem)."""
+        try:
+            media = getattr(self._client.call("doc.get", doc_id=doc_id), "media", None)
+        except ApiError:
+            return None
+        return media if isinstance(media, str) else None
 
     def wait(
         self, tickets: Sequence[str] | str, *, timeout: float = 600, sleep: Callable[[float], object] = time.sleep
@@ -258,8 +268,23 @@ class UploadHelpers(Namespace, Generic[TicketT, DocT]):
     def _check(
         self, chunk: list[str], now: float, due: dict[str, float], done: dict[str, TicketT], invalid: list[str]
     ) -> None:
-        """One upload.checkTickets call: settle what is done or invalid, schedule the rest at its eta."""
-        reply = self._client.call("upload.checkTickets", tickets=chunk)
+        """One upload.checkTickets call: settle what is done or invalid, schedule the rest at its eta.
+
+        Error 1 ("some or all the tickets sent were not found") refuses the whole call: each
+        ticket is then asked about alone, so the unknown ones are named and the others go on.
+        """
+        try:
+            reply = self._client.call("upload.checkTickets", tickets=chunk)
+        except MethodError as error:
+            if error.code != TICKETS_NOT_FOUND:
+                raise
+            if len(chunk) == 1:
+                invalid.append(chunk[0])
+                del due[chunk[0]]
+                return
+            for ticket in chunk:
+                self._check([ticket], now, due, done, invalid)
+            return
         answered = {str(getattr(item, "id", "")): item for item in getattr(reply, "ticket", [])}
         for ticket in chunk:
             item = answered.get(ticket)

@@ -73,13 +73,7 @@ def _scalar(param: Param, kind: str, value: Any) -> tuple[str | None, str | None
             return ("1" if value else "0"), None
         return None, f"expected a bool, got {shown(value)}"
     if kind == "enum":
-        text = (
-            value
-            if isinstance(value, str)
-            else str(value)
-            if isinstance(value, int) and not isinstance(value, bool)
-            else None
-        )
+        text = value if isinstance(value, str) else _as_text(value)[0] if isinstance(value, int) else None
         if text is not None and text in param.values:
             return text, None
         return None, f"{shown(value)} is not one of {', '.join(param.values)}"

@@ -5,7 +5,8 @@ code or oauthlib, so a test that passes shows two independent readings agree. Ch
 version (130), missing oauth_* parameters (131), consumer key (100/101), signature method and
 PLAINTEXT over http (135), timestamp outside the window of the simulator's clock (132) or before
 the consumer's last one (134), nonce used before (133), token (107), signature (105). The
-request, authorize and access pages sit at ``oauth/…`` beside the frob flow's authorize page.
+request, authorize and access pages sit at ``oauth/…`` beside the frob flow's authorize page;
+approving a request token made with a callback URL redirects there with ``?oauth_token=…``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class RequestToken:
     user_id: int | None = None
     perms: dict[str, str] = field(default_factory=dict)
     used: bool = False
+    callback: str = "oob"
 
 
 @dataclass
@@ -147,11 +149,11 @@ def authorize_call(api: Api, state: State, operation: Operation, call: Call, url
     """The checks of an OAuth-signed API call: verb, OAuth signature, token and permissions."""
     if operation.post and call.http_method != "POST":
         raise ApiFailure(120)
-    params = call.params
-    text = params.get("oauth_token")
-    token = state.tokens.get(text) if text else None
+    text = call.params.get("oauth_token", "")
+    # Only tokens from the access page have a secret: a frob flow's token is unknown here (107).
     secret = world(state).access_secrets.get(text) if text else ""
-    app = verify(state, call.http_method, url, params, secret if token is not None or not text else None)
+    token = state.tokens.get(text) if secret else None
+    app = verify(state, call.http_method, url, call.params, secret)
     caller = Caller(app)
     if token is None:
         if operation.token:
@@ -199,6 +201,7 @@ def _request_token(state: State, http_method: str, url: str, params: dict[str, s
         raise ApiFailure(107)
     app = verify(state, http_method, url, params, "")
     pending = RequestToken(secrets.token_hex(8), secrets.token_hex(8), app.key, state.clock() + REQUEST_TOKEN_LIFETIME)
+    pending.callback = params.get("oauth_callback") or "oob"
     world(state).request_tokens[pending.token] = pending
     return _form(oauth_token=pending.token, oauth_token_secret=pending.secret, oauth_callback_confirmed="true")
 
@@ -233,4 +236,8 @@ def _approve(api: Api, state: State, params: dict[str, str]) -> Page:
     if reason is not None or pending is None:
         return html(400, f"Refused: {reason}.")
     pending.user_id, pending.perms = state.member.user_id, perms
+    if pending.callback.startswith(("http://", "https://")):
+        joiner = "&" if "?" in pending.callback else "?"
+        location = f"{pending.callback}{joiner}{urlencode({'oauth_token': pending.token})}"
+        return Page(302, "text/html; charset=utf-8", b"", {"Location": location})
     return html(200, f"{state.member.username} granted {perms} to the app.")

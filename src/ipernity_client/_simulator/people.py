@@ -19,8 +19,9 @@ UNLIMITED_SECONDS = 7200
 
 
 def user_get(ctx: Context) -> str:
-    """A member by id or by web alias (their username); no location is stored, so none is sent."""
-    found = facts.user_by(ctx.state, ctx.param("user_id"))
+    """A member by id or by web alias (their username), the caller without user_id (live behaviour)."""
+    wanted = ctx.param("user_id")
+    found = facts.user_by(ctx.state, wanted) if wanted else ctx.caller.user
     if found is None:
         raise ctx.fail(1)
     root = ctx.reply()

@@ -6,7 +6,9 @@ group, license, posted and created dates, a distance around lat/lng) and sorts a
 
 from __future__ import annotations
 
+import calendar
 import math
+import time
 from collections.abc import Callable
 
 from . import facts
@@ -31,6 +33,16 @@ def _distance(doc: Doc, lat: float, lng: float) -> float:
 
 def _created(doc: Doc) -> int:
     return doc.created_at if doc.created_at is not None else doc.posted_at
+
+
+def when(text: str) -> int | None:
+    """A date parameter: a Unix time, or "YYYY-MM-DD HH:MM:SS" (UTC) as Photini sends created_min."""
+    if as_int(text) is not None:
+        return as_int(text)
+    try:
+        return calendar.timegm(time.strptime(text.strip(), "%Y-%m-%d %H:%M:%S"))
+    except ValueError:
+        return None
 
 
 def _posted(doc: Doc) -> int:
@@ -68,7 +80,7 @@ def _filters(ctx: Context, state: State) -> list[Callable[[Doc], bool]]:
         ("created_min", _created, True),
         ("created_max", _created, False),
     ):
-        if (limit := as_int(params(name))) is not None:
+        if (limit := when(params(name))) is not None:
             tests.append(_bound(key, limit, above))
     if params("lat") and params("lng"):
         lat, lng, dist = float(params("lat")), float(params("lng")), float(params("dist") or 5000)

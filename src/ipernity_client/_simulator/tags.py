@@ -129,9 +129,9 @@ def tags_docs_get_list(ctx: Context) -> str:
         docs = [d for d in state.docs.values() if member.user_id in d.members]
     else:
         keyword = state.keyword_of(int(text)) if text.isdigit() else text.lower()
-        if keyword is None or keyword not in state.tag_ids:
-            raise ctx.fail(1)
         docs = [d for d in state.docs.values() if keyword in {k.lower() for k in d.keywords}]
+        if not docs:
+            raise ctx.fail(1)
     if ctx.param("user_id"):
         owner = facts.user_by(state, ctx.param("user_id"))
         if owner is None:

@@ -12,6 +12,7 @@ from .docs import find_doc
 from .paging import paged
 from .state import Comment, Doc, Note, Post
 
+# Comments one document or post takes before error 4.
 MAX_COMMENTS = 10_000
 
 
@@ -56,7 +57,8 @@ def add_comment(ctx: Context, on: str) -> str:
     content = _content(ctx)
     if target.perm_comment == "0" and (ctx.user.user_id != target.owner_id):
         raise ctx.fail(3, "No permission to comment")
-    if sum(1 for c in ctx.state.comments.values() if c.on == on) >= MAX_COMMENTS:
+    key = target.doc_id if isinstance(target, Doc) else target.post_id
+    if sum(1 for c in ctx.state.comments.values() if c.on == on and c.target_id == key) >= MAX_COMMENTS:
         raise ctx.fail(4, "Comments limit reached")
     if ctx.param("preview") == "1":
         return _comment_reply(ctx, Comment(0, on, 0, ctx.user.user_id, content, ctx.state.now()))

@@ -2,7 +2,7 @@
 
 The demo member has a few dozen photos (some private, some for friends, tagged, placed, faved
 and commented on) in three albums and a folder, a blog post, and a contact who is a friend, with
-photos of their own; one open and one moderated group. Tests and the demo pick the objects by
+photos of their own (the last one private); one open and one moderated group. Tests and the demo pick the objects by
 name from the returned ``World`` rather than by id.
 """
 
@@ -80,6 +80,8 @@ def seed(state: State, docs: int = 36) -> World:
             )
             for n in range(3)
         ]
+        private = state.add_doc(contact, "bob-own.jpg", photo_bytes("bob-own"), title="Bob's own", is_public=False)
+        contact_docs.append(private)
         comments = []
         for doc in made[:3]:
             doc.faves[contact.user_id] = state.now()

@@ -335,7 +335,7 @@ class AlbumService(Namespace):
             album_id: The album to delete.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -670,7 +670,7 @@ class AlbumService(Namespace):
             album_ids: Albums in the wanted order, first displayed first.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -702,7 +702,7 @@ class AlbumService(Namespace):
             perm_comment: Who may comment on the album. (one of 0, 3, 4, 5)
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             AlbumSetPermsError: the method's own errors, codes 1, 2.

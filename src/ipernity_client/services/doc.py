@@ -109,7 +109,7 @@ class DocCommentsService(Namespace):
             comment_id: The comment to delete; the caller must be its author or the document's owner.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -375,7 +375,7 @@ class DocNotesService(Namespace):
             note_id: The note to remove.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -566,7 +566,7 @@ class DocTagsService(Namespace):
             id: The tag to remove.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -638,7 +638,7 @@ class DocService(Namespace):
             doc_id: The document to delete; it must belong to the caller.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             DocDeleteError: the method's own errors, codes 1.
@@ -1372,7 +1372,7 @@ class DocService(Namespace):
                 location. (≥ -999; ≤ 90)
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -1406,7 +1406,7 @@ class DocService(Namespace):
             license: The license code. (one of 0, 1, 3, 5, 7, 9, 11, 255)
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -1451,7 +1451,7 @@ class DocService(Namespace):
             perm_tagme: Who may tag themselves on the document. (one of 0, 3, 4, 5)
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             DocSetPermsError: the method's own errors, codes 1, 2.
@@ -1494,7 +1494,7 @@ class DocService(Namespace):
             safety: The safety level. (one of 1, 2, 3)
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).

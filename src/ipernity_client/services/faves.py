@@ -29,7 +29,7 @@ class FavesAlbumsService(Namespace):
             album_id: The album to add.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -149,7 +149,7 @@ class FavesAlbumsService(Namespace):
             album_id: The album to remove.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -183,7 +183,7 @@ class FavesDocsService(Namespace):
             doc_id: The document to add.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -311,7 +311,7 @@ class FavesDocsService(Namespace):
             doc_id: The document to remove.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).

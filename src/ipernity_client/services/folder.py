@@ -214,7 +214,7 @@ class FolderService(Namespace):
             folder_id: The folder to delete.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).
@@ -401,7 +401,7 @@ class FolderService(Namespace):
             folder_ids: Folders in the wanted order, first displayed first.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             FolderOrderListError: the method's own errors, codes 1.

@@ -72,7 +72,7 @@ class PostCommentsService(Namespace):
             comment_id: The comment to delete; the caller must be its author or the post's owner.
 
         Returns:
-            None
+            None: ipernity answers only an ok status; a failure raises.
 
         Raises:
             PostCommentsDeleteError: the method's own errors, codes 1, 3.

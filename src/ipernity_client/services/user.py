@@ -18,7 +18,7 @@ class UserService(Namespace):
     def get(
         self,
         *,
-        user_id: int | str,
+        user_id: int | str | None = None,
         extra: Sequence[Literal["custom"]] | str | None = None,
     ) -> models.User:
         """Profile of a member.
@@ -26,7 +26,8 @@ class UserService(Namespace):
         ipernity method user.get: GET or POST; signed.
 
         Args:
-            user_id: The member, by id or by alias.
+            user_id: The member, by id or by alias; the caller when left out with a token (live
+                behaviour).
             extra: Extra information to include for each item. (one of custom)
 
         Returns:

@@ -19,16 +19,27 @@ from ._runtime import __version__
 
 if TYPE_CHECKING:
     from . import errors
+    from ._runtime.ratelimit import RateLimit
     from ._runtime.retry import RetryPolicy
     from .client import Client
     from .errors import ApiError, IpernityError, ValidationError
 
-__all__ = ["ApiError", "Client", "IpernityError", "RetryPolicy", "ValidationError", "__version__", "errors"]
+__all__ = [
+    "ApiError",
+    "Client",
+    "IpernityError",
+    "RateLimit",
+    "RetryPolicy",
+    "ValidationError",
+    "__version__",
+    "errors",
+]
 
 _WHERE = {
     "ApiError": "._runtime.errors",
     "Client": ".client",
     "IpernityError": "._runtime.errors",
+    "RateLimit": "._runtime.ratelimit",
     "RetryPolicy": "._runtime.retry",
     "ValidationError": "._runtime.errors",
 }
@@ -43,3 +54,7 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -32,7 +32,7 @@ class GroupDocsAddDocumentsNotFoundError(GroupDocsAddError):
     default_message = "One or more document IDs are not found or do not belong to the calling user."
 
 
-class GroupDocsAddQuotaLimitReachedError(GroupDocsAddError):
+class GroupDocsAddGroupQuotaReachedError(GroupDocsAddError):
     """3: Quota limit reached"""
 
     code = 3
@@ -40,7 +40,7 @@ class GroupDocsAddQuotaLimitReachedError(GroupDocsAddError):
     default_message = "The calling user has reached the quota limit of this group."
 
 
-class GroupDocsAddGroupClosedOrLimitReachedError(GroupDocsAddError):
+class GroupDocsAddGroupClosedError(GroupDocsAddError):
     """4: Group closed or limit reached"""
 
     code = 4
@@ -54,7 +54,7 @@ class TestEchoError(MethodError):
     method_name = "test.echo"
 
 
-class TestEchoNothingWasSentError(TestEchoError):
+class TestEchoNothingToEchoError(TestEchoError):
     """1: Nothing was sent"""
 
     code = 1
@@ -68,7 +68,7 @@ class UploadReplaceError(MethodError):
     method_name = "upload.replace"
 
 
-class UploadReplaceFileIsMissingOrEmptyError(UploadReplaceError):
+class UploadReplaceFileMissingError(UploadReplaceError):
     """1: File is missing or empty"""
 
     code = 1
@@ -76,7 +76,7 @@ class UploadReplaceFileIsMissingOrEmptyError(UploadReplaceError):
     default_message = "We could not find the file data."
 
 
-class UploadReplaceFileSizeExeededLimitsError(UploadReplaceError):
+class UploadReplaceFileTooLargeError(UploadReplaceError):
     """2: File size exeeded limits"""
 
     code = 2
@@ -84,7 +84,7 @@ class UploadReplaceFileSizeExeededLimitsError(UploadReplaceError):
     default_message = "The file size exeeded the acceptable size limits. See user.getQuota for more details."
 
 
-class UploadReplaceUserExeededUploadLimitsError(UploadReplaceError):
+class UploadReplaceMonthlyLimitReachedError(UploadReplaceError):
     """3: User exeeded upload limits"""
 
     code = 3
@@ -100,7 +100,7 @@ class UploadReplaceDocumentNotFoundError(UploadReplaceError):
     default_message = "The document ID is invalid or insufficient permissions to view this doc."
 
 
-class UploadReplaceFileMediaTypeDiffersFromTheExistingFileError(UploadReplaceError):
+class UploadReplaceMediaTypeMismatchError(UploadReplaceError):
     """5: File media type differs from the existing file"""
 
     code = 5
@@ -108,7 +108,7 @@ class UploadReplaceFileMediaTypeDiffersFromTheExistingFileError(UploadReplaceErr
     default_message = "When replacing a file, the new file media type must match the existing file media type. (e.g. you may replace a photo by a photo, a video by a video, etc...)"
 
 
-class UploadReplacePROAccountFeatureError(UploadReplaceError):
+class UploadReplaceProAccountRequiredError(UploadReplaceError):
     """6: PRO account feature"""
 
     code = 6
@@ -119,13 +119,13 @@ class UploadReplacePROAccountFeatureError(UploadReplaceError):
 METHOD_ERRORS: dict[tuple[str, int], type[MethodError]] = {
     ("group.docs.add", 1): GroupDocsAddGroupNotFoundError,
     ("group.docs.add", 2): GroupDocsAddDocumentsNotFoundError,
-    ("group.docs.add", 3): GroupDocsAddQuotaLimitReachedError,
-    ("group.docs.add", 4): GroupDocsAddGroupClosedOrLimitReachedError,
-    ("test.echo", 1): TestEchoNothingWasSentError,
-    ("upload.replace", 1): UploadReplaceFileIsMissingOrEmptyError,
-    ("upload.replace", 2): UploadReplaceFileSizeExeededLimitsError,
-    ("upload.replace", 3): UploadReplaceUserExeededUploadLimitsError,
+    ("group.docs.add", 3): GroupDocsAddGroupQuotaReachedError,
+    ("group.docs.add", 4): GroupDocsAddGroupClosedError,
+    ("test.echo", 1): TestEchoNothingToEchoError,
+    ("upload.replace", 1): UploadReplaceFileMissingError,
+    ("upload.replace", 2): UploadReplaceFileTooLargeError,
+    ("upload.replace", 3): UploadReplaceMonthlyLimitReachedError,
     ("upload.replace", 4): UploadReplaceDocumentNotFoundError,
-    ("upload.replace", 5): UploadReplaceFileMediaTypeDiffersFromTheExistingFileError,
-    ("upload.replace", 6): UploadReplacePROAccountFeatureError,
+    ("upload.replace", 5): UploadReplaceMediaTypeMismatchError,
+    ("upload.replace", 6): UploadReplaceProAccountRequiredError,
 }

@@ -8,7 +8,7 @@ The client never imports this module; the simulator loads it through ``API.simul
 
 from __future__ import annotations
 
-from ._runtime.api import SimulatorData
+from ._runtime.api import MethodText, ReplyModel, SimulatorData
 
 SIMULATOR_DATA = SimulatorData(
     replies={
@@ -43,5 +43,133 @@ SIMULATOR_DATA = SimulatorData(
         "doc.getOwner": {
             "count": "20",
         },
+    },
+    # Each method's top-level reply elements: tag → (model name or None for text, repeated).
+    responses={
+        "album.docs.getList": {
+            "album": ("AlbumDocList", False),
+        },
+        "doc.getOwner": {
+            "owner": ("Owner", False),
+            "note": ("OwnerNote", True),
+        },
+        "group.docs.add": {
+            "group": ("GroupDocsAdded", False),
+        },
+        "test.echo": {
+            "echo": (None, False),
+        },
+        "upload.replace": {
+            "ticket": (None, False),
+        },
+    },
+    models={
+        "AlbumDoc": ReplyModel(
+            attributes=frozenset(("doc_id",)),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "AlbumDocList": ReplyModel(
+            attributes=frozenset(("album_id",)),
+            children={
+                "docs": ("AlbumDocs", False),
+            },
+            text=False,
+            open=False,
+        ),
+        "AlbumDocs": ReplyModel(
+            attributes=frozenset(("page", "pages", "total")),
+            children={
+                "doc": ("AlbumDoc", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "DocGetOwnerResult": ReplyModel(
+            attributes=frozenset(()),
+            children={
+                "owner": ("Owner", False),
+                "note": ("OwnerNote", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "GroupDocStatus": ReplyModel(
+            attributes=frozenset(("doc_id", "added", "pending", "error")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "GroupDocsAdded": ReplyModel(
+            attributes=frozenset(("group_id", "total", "added", "skipped", "pending")),
+            children={
+                "doc": ("GroupDocStatus", True),
+            },
+            text=False,
+            open=False,
+        ),
+        "Owner": ReplyModel(
+            attributes=frozenset(("user_id", "username")),
+            children={},
+            text=False,
+            open=False,
+        ),
+        "OwnerNote": ReplyModel(
+            attributes=frozenset(("at",)),
+            children={},
+            text=True,
+            open=True,
+        ),
+    },
+    texts={
+        "album.docs.getList": MethodText(
+            summary="A made-up paginated method for the golden test; the pages sit on a nested element.",
+            params={
+                "album_id": "The album to list.",
+                "per_page": "Number of documents per page.",
+                "page": "Page of results to return.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/album.docs.getList",
+        ),
+        "doc.getOwner": MethodText(
+            summary="A made-up method for the golden test; exercises shapes, enums, lists and a multi-root reply.",
+            params={
+                "doc_id": "The document.",
+                "extra": "Extra information.",
+                "since": "Only owners since then.",
+                "count": "How many.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/doc.getOwner",
+        ),
+        "group.docs.add": MethodText(
+            summary="Add one or more documents to a group.",
+            params={
+                "group_id": "The group to add the documents to.",
+                "doc_id": "One document or a list of documents.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/group.docs.add",
+        ),
+        "test.echo": MethodText(
+            summary="Send back the echo parameter; a way to test a connection.",
+            params={
+                "echo": "Any text; it comes back unchanged.",
+            },
+            changelog=("2008-12-01: Method created.",),
+            doc_url="http://www.ipernity.com/help/api/method/test.echo",
+        ),
+        "upload.replace": MethodText(
+            summary="Replace the file of a document (PRO accounts); returns a ticket.",
+            params={
+                "file": "The new file, of the same media type; left out of the signature.",
+                "doc_id": "The document to replace.",
+                "async": "true returns at once; false waits for the document to be complete.",
+            },
+            changelog=(),
+            doc_url="http://www.ipernity.com/help/api/method/upload.replace",
+        ),
     },
 )

@@ -19,9 +19,12 @@ from ._runtime.errors import (
     InvalidResponseError,
     IpernityError,
     MethodError,
+    RedirectError,
+    ReplyTooLargeError,
     RequestTimeoutError,
     TransportError,
     UnknownApiError,
+    UnsafeReplyError,
     ValidationError,
 )
 
@@ -30,18 +33,18 @@ if TYPE_CHECKING:
         METHOD_ERRORS,
         GroupDocsAddDocumentsNotFoundError,
         GroupDocsAddError,
-        GroupDocsAddGroupClosedOrLimitReachedError,
+        GroupDocsAddGroupClosedError,
         GroupDocsAddGroupNotFoundError,
-        GroupDocsAddQuotaLimitReachedError,
+        GroupDocsAddGroupQuotaReachedError,
         TestEchoError,
-        TestEchoNothingWasSentError,
+        TestEchoNothingToEchoError,
         UploadReplaceDocumentNotFoundError,
         UploadReplaceError,
-        UploadReplaceFileIsMissingOrEmptyError,
-        UploadReplaceFileMediaTypeDiffersFromTheExistingFileError,
-        UploadReplaceFileSizeExeededLimitsError,
-        UploadReplacePROAccountFeatureError,
-        UploadReplaceUserExeededUploadLimitsError,
+        UploadReplaceFileMissingError,
+        UploadReplaceFileTooLargeError,
+        UploadReplaceMediaTypeMismatchError,
+        UploadReplaceMonthlyLimitReachedError,
+        UploadReplaceProAccountRequiredError,
     )
 
 __all__ = [
@@ -59,9 +62,9 @@ __all__ = [
     "ERRORS",
     "GroupDocsAddDocumentsNotFoundError",
     "GroupDocsAddError",
-    "GroupDocsAddGroupClosedOrLimitReachedError",
+    "GroupDocsAddGroupClosedError",
     "GroupDocsAddGroupNotFoundError",
-    "GroupDocsAddQuotaLimitReachedError",
+    "GroupDocsAddGroupQuotaReachedError",
     "InsufficientPermissionsError",
     "InvalidFormatError",
     "InvalidResponseError",
@@ -84,6 +87,8 @@ __all__ = [
     "PostRequiredError",
     "ProtocolError",
     "QuotaError",
+    "RedirectError",
+    "ReplyTooLargeError",
     "RequestError",
     "RequestTimeoutError",
     "ServiceError",
@@ -92,18 +97,19 @@ __all__ = [
     "SignatureInvalidError",
     "SignatureMissingError",
     "TestEchoError",
-    "TestEchoNothingWasSentError",
+    "TestEchoNothingToEchoError",
     "TokenInvalidError",
     "TokenMissingError",
     "TransportError",
     "UnknownApiError",
+    "UnsafeReplyError",
     "UploadReplaceDocumentNotFoundError",
     "UploadReplaceError",
-    "UploadReplaceFileIsMissingOrEmptyError",
-    "UploadReplaceFileMediaTypeDiffersFromTheExistingFileError",
-    "UploadReplaceFileSizeExeededLimitsError",
-    "UploadReplacePROAccountFeatureError",
-    "UploadReplaceUserExeededUploadLimitsError",
+    "UploadReplaceFileMissingError",
+    "UploadReplaceFileTooLargeError",
+    "UploadReplaceMediaTypeMismatchError",
+    "UploadReplaceMonthlyLimitReachedError",
+    "UploadReplaceProAccountRequiredError",
     "ValidationError",
 ]
 
@@ -417,3 +423,8 @@ def __getattr__(name: str) -> Any:
         return getattr(_method_errors, name)
     except AttributeError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+
+
+def __dir__() -> list[str]:
+    """The lazily loaded method errors too, for completion in a REPL and for API reference tools."""
+    return sorted({*globals(), *__all__})

@@ -53,3 +53,8 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    """The lazily loaded names too, for completion in a REPL and for API reference tools."""
+    return sorted({*globals(), *__all__})

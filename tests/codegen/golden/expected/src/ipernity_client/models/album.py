@@ -11,6 +11,7 @@ from .._runtime.coerce import (
     many,
     mapping,
     one,
+    required,
     rest,
     take_int,
 )
@@ -85,6 +86,6 @@ class AlbumDocList:
         )
 
 
-def parse_album_docs_get_list(elements: dict[str, Any]) -> AlbumDocList | None:
+def parse_album_docs_get_list(elements: dict[str, Any]) -> AlbumDocList:
     """The reply of album.docs.getList."""
-    return one(elements, "album", AlbumDocList.from_raw)
+    return required(elements, "album", AlbumDocList.from_raw)

@@ -10,7 +10,7 @@ from typing import Any
 from .._runtime.coerce import (
     many,
     mapping,
-    one,
+    required,
     rest,
     take,
     take_int,
@@ -81,6 +81,6 @@ class GroupDocsAdded:
         )
 
 
-def parse_group_docs_add(elements: dict[str, Any]) -> GroupDocsAdded | None:
+def parse_group_docs_add(elements: dict[str, Any]) -> GroupDocsAdded:
     """The reply of group.docs.add."""
-    return one(elements, "group", GroupDocsAdded.from_raw)
+    return required(elements, "group", GroupDocsAdded.from_raw)

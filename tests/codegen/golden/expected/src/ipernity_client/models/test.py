@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime.coerce import (
-    take_str,
+    required,
+    to_str,
 )
 
 __all__ = [
@@ -15,6 +16,6 @@ __all__ = [
 ]
 
 
-def parse_test_echo(elements: dict[str, Any]) -> str | None:
+def parse_test_echo(elements: dict[str, Any]) -> str:
     """The reply of test.echo."""
-    return take_str(elements, "echo", {})
+    return required(elements, "echo", to_str)

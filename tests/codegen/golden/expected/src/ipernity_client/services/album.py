@@ -20,7 +20,7 @@ class AlbumDocsService(Namespace):
         album_id: int | str,
         per_page: int | None = None,
         page: int | None = None,
-    ) -> models.AlbumDocList | None:
+    ) -> models.AlbumDocList:
         """A made-up paginated method for the golden test; the pages sit on a nested element.
 
         Unverified: Reduced from the real method for the golden-record spec.
@@ -33,7 +33,7 @@ class AlbumDocsService(Namespace):
             page: Page of results to return. (≥ 1)
 
         Returns:
-            AlbumDocList | None
+            AlbumDocList
 
         Raises:
             ApiError: any common error (see ipernity_client.errors).

@@ -19,7 +19,7 @@ class GroupDocsService(Namespace):
         *,
         group_id: int | str,
         doc_id: Sequence[int | str] | str,
-    ) -> models.GroupDocsAdded | None:
+    ) -> models.GroupDocsAdded:
         """Add one or more documents to a group.
 
         ipernity method group.docs.add: POST required; signed; needs an auth token; permission doc
@@ -30,7 +30,7 @@ class GroupDocsService(Namespace):
             doc_id: One document or a list of documents. (at most 20 items)
 
         Returns:
-            GroupDocsAdded | None
+            GroupDocsAdded
 
         Raises:
             GroupDocsAddError: the method's own errors, codes 1, 2, 3, 4.

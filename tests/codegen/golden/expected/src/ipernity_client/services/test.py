@@ -16,7 +16,7 @@ class TestService(Namespace):
         self,
         *,
         echo: str,
-    ) -> str | None:
+    ) -> str:
         """Send back the echo parameter; a way to test a connection.
 
         ipernity method test.echo: GET or POST; no authentication.
@@ -25,7 +25,7 @@ class TestService(Namespace):
             echo: Any text; it comes back unchanged.
 
         Returns:
-            str | None: The text that was sent.
+            str: The text that was sent.
 
         Raises:
             TestEchoError: the method's own errors, codes 1.

@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 from .. import operations
-from .._runtime.core import Namespace
 from .._runtime.files import FileInput
+from .._runtime.http import Progress
+from .._runtime.uploads import UploadHelpers
+from ..models import shapes
 from ..models import upload as models
 
 
-class UploadService(Namespace):
+class UploadService(UploadHelpers[models.Ticket, shapes.Doc]):
     """upload.* methods."""
 
     def replace(
@@ -19,7 +21,9 @@ class UploadService(Namespace):
         file: FileInput,
         doc_id: int | str | None = None,
         async_: bool | None = None,
-    ) -> str | None:
+        progress: Progress | None = None,
+        check_quota: bool = True,
+    ) -> str:
         """Replace the file of a document (PRO accounts); returns a ticket.
 
         ipernity method upload.replace: POST required; signed; needs an auth token; permission doc
@@ -29,9 +33,14 @@ class UploadService(Namespace):
             file: The new file, of the same media type; left out of the signature. (not signed)
             doc_id: The document to replace.
             async_: true returns at once; false waits for the document to be complete.
+            progress: Called as (bytes_sent, total) while the body streams: at the start, at least every
+                MiB, and at the end.
+            check_quota: Check the file against account.getQuota (read once per client) and, for a
+                replacement, the document's media type before sending anything; a ValidationError if it
+                would be refused.
 
         Returns:
-            str | None: The upload ticket, e.g. 12345445-98829.
+            str: The upload ticket, e.g. 12345445-98829.
 
         Raises:
             UploadReplaceError: the method's own errors, codes 1, 2, 3, 4, 5, 6.
@@ -40,7 +49,7 @@ class UploadService(Namespace):
 
         See http://www.ipernity.com/help/api/method/upload.replace
         """
-        return self._call(
+        return self._upload(
             operations.UPLOAD_REPLACE,
             {
                 "file": file,
@@ -48,4 +57,6 @@ class UploadService(Namespace):
                 "async": async_,
             },
             models.parse_upload_replace,
+            progress=progress,
+            check_quota=check_quota,
         )
