@@ -9,19 +9,23 @@ so that one run reports both kinds of problem.
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import keyword
+import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from ipernity_client import _runtime as runtime
 from ipernity_client._runtime import coerce, xmltree
 
 from .model import Element, Method, ModelClass, Spec
 from .naming import camel
-from .problems import Problem
 from .yamlfile import SourceFile
 
 if TYPE_CHECKING:
@@ -43,6 +47,7 @@ def run(loader: Loader, spec: Spec, files: dict[str, SourceFile]) -> None:
         source = files[method.name]
         failed = loader.failed_parts(source)
         _params(loader, source, method, reserved)
+        _numbers(loader, source, method)
         _errors(loader, source, method, common_codes)
         _auth(loader, source, method, scopes)
         if not failed & {"response", "examples"}:
@@ -131,6 +136,15 @@ def _params(loader: Loader, source: SourceFile, method: Method, reserved: set[st
             loader.problem(source, (*where, "values"), "duplicate enum values")
 
 
+def _numbers(loader: Loader, source: SourceFile, method: Method) -> None:
+    """Limits and defaults are finite: ``.inf`` or ``.nan`` would be written into the code as a bare name."""
+    for index, param in enumerate(method.params):
+        for name in ("minimum", "maximum", "default"):
+            value = getattr(param, name)
+            if isinstance(value, float) and not math.isfinite(value):
+                loader.problem(source, ("parameters", index, name), f"{value} is not a finite number")
+
+
 def _errors(loader: Loader, source: SourceFile, method: Method, common: dict[int, str]) -> None:
     seen: set[int] = set()
     for index, error in enumerate(method.errors):
@@ -193,19 +207,14 @@ Locator = tuple[str | int, ...]  # keys and list indexes down the raw reply, as 
 
 
 def _examples(loader: Loader, source: SourceFile, method: Method) -> None:
+    """Each example parses and matches the response; a problem is blamed on its line of the example."""
     for index, example in enumerate(method.examples):
         where = ("examples", index, "body")
         try:
             raw, line_of = _example_raw(example.format, example.body)
         except _BadExample as exc:
-            loader.problems.append(
-                Problem(
-                    source.path,
-                    source.text_line(where, exc.line),
-                    _path_text(where),
-                    f"the {example.format} example does not parse: {exc}",
-                )
-            )
+            message = f"the {example.format} example does not parse: {exc}"
+            loader.problem_at(source, source.text_line(where, exc.line), where, message)
             continue
         declared = {element.tag: element for element in method.response.elements}
         found: list[tuple[str, Locator]] = []
@@ -216,12 +225,7 @@ def _examples(loader: Loader, source: SourceFile, method: Method) -> None:
                 continue
             found.extend(_match_element(element, value, tag, (tag,)))
         for message, locator in found:
-            line = source.text_line(where, line_of(locator))
-            loader.problems.append(Problem(source.path, line, _path_text(where), message))
-
-
-def _path_text(where: tuple[str | int, ...]) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where).lstrip(".")
+            loader.problem_at(source, source.text_line(where, line_of(locator)), where, message)
 
 
 def _example_raw(fmt: str, body: str) -> tuple[dict[str, Any], Callable[[Locator], int]]:
@@ -255,30 +259,33 @@ def _json_offsets(body: str) -> dict[Locator, int]:
     """The offset of every value (for a key, of the key) in a JSON text that is known to parse."""
     offsets: dict[Locator, int] = {}
     decoder = json.JSONDecoder()
-    space = re.compile(r"[ \t\n\r]*")
+
+    def skip(pos: int) -> int:
+        while pos < len(body) and body[pos] in " \t\n\r":
+            pos += 1
+        return pos
 
     def value(pos: int, path: Locator) -> int:
-        pos = space.match(body, pos).end()  # type: ignore[union-attr]
+        pos = skip(pos)
         offsets.setdefault(path, pos)
         opening = body[pos]
         if opening not in "{[":
-            return decoder.raw_decode(body, pos)[1]
+            return int(decoder.raw_decode(body, pos)[1])
         closing = "}" if opening == "{" else "]"
-        pos = space.match(body, pos + 1).end()  # type: ignore[union-attr]
+        pos = skip(pos + 1)
         index = 0
         while body[pos] != closing:
             if opening == "{":
-                start = pos
-                key, pos = json.decoder.scanstring(body, pos + 1)  # type: ignore[attr-defined]
-                child: Locator = (*path, key)
-                offsets[child] = start
-                pos = space.match(body, pos).end() + 1  # type: ignore[union-attr]
+                key, end = decoder.raw_decode(body, pos)  # a JSON string is a JSON value
+                child: Locator = (*path, str(key))
+                offsets[child] = pos
+                pos = skip(end) + 1  # past the colon
             else:
                 child = (*path, index)
                 index += 1
-            pos = space.match(body, value(pos, child)).end()  # type: ignore[union-attr]
+            pos = skip(value(pos, child))
             if body[pos] == ",":
-                pos = space.match(body, pos + 1).end()  # type: ignore[union-attr]
+                pos = skip(pos + 1)
         return pos + 1
 
     value(0, ())
@@ -443,20 +450,39 @@ def _fields(loader: Loader, model: ModelClass, files: dict[str, SourceFile]) -> 
 
 
 def _module_names(loader: Loader, spec: Spec, files: dict[str, SourceFile]) -> None:
-    """A service becomes a module of services/ and models/: its name must be importable and its own."""
+    """A service becomes a module of services/ and models/ and a client attribute: each name its own."""
     reported: set[str] = set()
+    members = _client_members() | set(spec.service.reserved_names)
     for method in spec.methods:
         service = method.service
         if service in reported:
             continue
         if keyword.iskeyword(service) or keyword.issoftkeyword(service) or service in RESERVED_MODULES:
-            reported.add(service)
             why = "the module of the shared shapes" if service in RESERVED_MODULES else "a Python keyword"
-            loader.problem(
-                files[method.name],
-                ("name",),
-                f"the service {service!r} would be a module named {service}, which is {why}; choose another name",
-            )
+            message = f"the service {service!r} would be a module named {service}, which is {why}; choose another name"
+        elif service in members:
+            message = f"the service {service!r} would hide the client's own {service!r}; choose another name"
+        else:
+            continue
+        reported.add(service)
+        loader.problem(files[method.name], ("name",), message)
+
+
+@functools.cache
+def _client_members() -> set[str]:
+    """The public names of the runtime's BaseClient (methods, options, attributes), read from its source.
+
+    Read, not imported: importing the client runtime would load requests into every generation.
+    """
+    tree = ast.parse(Path(runtime.__file__).with_name("core.py").read_text(encoding="utf-8"))
+    client = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "BaseClient")
+    names = {n.name for n in client.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for node in ast.walk(client):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return {name for name in names if not name.startswith("_")}
 
 
 def _method_names(loader: Loader, spec: Spec, files: dict[str, SourceFile]) -> set[str]:

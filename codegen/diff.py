@@ -16,7 +16,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -326,67 +326,79 @@ def _pagination(name: str, old: Any, new: Any) -> Iterator[tuple[str, str]]:
 Field = tuple[str, ...]  # what a reply field is: ("attribute", type), ("element", class, repeated) ...
 
 
-def _flatten_response(response: Any, parent: str) -> tuple[dict[str, Field], dict[str, str]]:
-    fields: dict[str, Field] = {}
-    docs: dict[str, str] = {}
+@dataclass
+class Reply:
+    """A reply structure flattened to dotted paths: what each field is, its description, which are always present."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+    docs: dict[str, str] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+
+    def add(self, path: str, what: Field, data: Any) -> None:
+        self.fields[path] = what
+        if isinstance(data, dict):
+            self.docs[path] = str(data.get("description", ""))
+            if data.get("required"):
+                self.present.add(path)
+
+
+def _flatten_response(response: Any, parent: str) -> Reply:
+    reply = Reply()
     for tag, element in _dict(response).items():
-        _flatten_element(str(tag), element, parent, fields, docs)
-    return fields, docs
+        _flatten_element(reply, str(tag), element, parent)
+    return reply
 
 
-def _flatten_element(path: str, data: Any, parent: str, fields: dict[str, Field], docs: dict[str, str]) -> None:
+def _flatten_element(reply: Reply, path: str, data: Any, parent: str) -> None:
     if not isinstance(data, dict):
         return
     repeated = "list" if data.get("list") else "single"
-    docs[path] = str(data.get("description", ""))
     if "shape" in data:
-        fields[path] = ("shape", str(data["shape"]), repeated)
-        return
-    if "type" in data:
-        fields[path] = ("text element", str(data["type"]), repeated)
-        return
-    name = str(data.get("class") or parent + camel(path.rsplit(".", 1)[-1]))
-    fields[path] = ("element", name, repeated)
-    _flatten_body(path, data, name, fields, docs)
+        reply.add(path, ("shape", str(data["shape"]), repeated), data)
+    elif "type" in data:
+        reply.add(path, ("text element", str(data["type"]), repeated), data)
+    else:
+        name = str(data.get("class") or parent + camel(path.rsplit(".", 1)[-1]))
+        reply.add(path, ("element", name, repeated), data)
+        _flatten_body(reply, path, data, name)
 
 
-def _flatten_body(path: str, data: dict[str, Any], name: str, fields: dict[str, Field], docs: dict[str, str]) -> None:
+def _flatten_body(reply: Reply, path: str, data: dict[str, Any], name: str) -> None:
     for attribute, spec in _dict(data.get("attributes")).items():
-        kind, description = (
-            (spec, "") if not isinstance(spec, dict) else (spec.get("type"), spec.get("description", ""))
-        )
-        fields[f"{path}.{attribute}"] = ("attribute", str(kind))
-        docs[f"{path}.{attribute}"] = str(description)
+        kind = spec.get("type") if isinstance(spec, dict) else spec
+        reply.add(f"{path}.{attribute}", ("attribute", str(kind)), spec)
     if data.get("text"):
-        fields[f"{path}.value"] = ("text", str(data["text"]))
+        reply.add(f"{path}.value", ("text", str(data["text"])), None)
     if data.get("attribute_map"):
-        fields[f"{path}.{data['attribute_map']}"] = ("attribute map",)
+        reply.add(f"{path}.{data['attribute_map']}", ("attribute map",), None)
     for tag, child in _dict(data.get("children")).items():
-        _flatten_element(f"{path}.{tag}", child, name, fields, docs)
+        _flatten_element(reply, f"{path}.{tag}", child, name)
 
 
-def _describe(field: Field) -> str:
-    if field[0] in {"shape", "element", "text element"}:
-        return f"{'a list of ' if field[-1] == 'list' else ''}{field[0]} {field[1]}"
-    return " ".join(field)
+def _describe(what: Field) -> str:
+    if what[0] in {"shape", "element", "text element"}:
+        return f"{'a list of ' if what[-1] == 'list' else ''}{what[0]} {what[1]}"
+    return " ".join(what)
 
 
-def _fields(
-    old: tuple[dict[str, Field], dict[str, str]], new: tuple[dict[str, Field], dict[str, str]]
-) -> Iterator[tuple[str, str]]:
-    (before, before_docs), (after, after_docs) = old, new
-    removed = sorted(before.keys() - after.keys())
+def _fields(old: Reply, new: Reply) -> Iterator[tuple[str, str]]:
+    removed = sorted(old.fields.keys() - new.fields.keys())
     for path in removed:
         if not any(path.startswith(other + ".") for other in removed):
             yield BREAKING, f"reply field `{path}` removed"
-    added = sorted(after.keys() - before.keys())
+    added = sorted(new.fields.keys() - old.fields.keys())
     for path in added:
         if not any(path.startswith(other + ".") for other in added):
-            yield ADDITIVE, f"new reply field `{path}` ({_describe(after[path])})"
-    for path in sorted(before.keys() & after.keys()):
-        if before[path] != after[path]:
-            yield BREAKING, f"reply field `{path}` is now {_describe(after[path])} (was {_describe(before[path])})"
-        elif before_docs.get(path, "") != after_docs.get(path, ""):
+            yield ADDITIVE, f"new reply field `{path}` ({_describe(new.fields[path])})"
+    for path in sorted(old.fields.keys() & new.fields.keys()):
+        before, after = old.fields[path], new.fields[path]
+        if before != after:
+            yield BREAKING, f"reply field `{path}` is now {_describe(after)} (was {_describe(before)})"
+        if path in old.present and path not in new.present:
+            yield BREAKING, f"reply field `{path}` may now be missing: its type takes `None`"
+        elif path in new.present and path not in old.present:
+            yield ADDITIVE, f"reply field `{path}` is now always present: its type no longer takes `None`"
+        if old.docs.get(path, "") != new.docs.get(path, ""):
             yield DOCS, f"reply field `{path}`: description changed"
 
 
@@ -405,12 +417,11 @@ def _shapes(old: SpecTree, new: SpecTree) -> Iterator[Change]:
             yield Change(DOCS, f"shape {name}", "description changed")
 
 
-def _flatten_shape(data: Any, name: str) -> tuple[dict[str, Field], dict[str, str]]:
-    fields: dict[str, Field] = {}
-    docs: dict[str, str] = {}
+def _flatten_shape(data: Any, name: str) -> Reply:
+    reply = Reply()
     if isinstance(data, dict):
-        _flatten_body(name, data, name, fields, docs)
-    return fields, docs
+        _flatten_body(reply, name, data, name)
+    return reply
 
 
 def _shape_users(tree: SpecTree) -> dict[str, list[str]]:

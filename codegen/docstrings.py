@@ -17,8 +17,9 @@ UPLOAD_ARGS = {
 
 
 def docline(text: str) -> str:
-    """One line of docstring text: whitespace collapsed, backslashes and triple quotes made safe."""
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace('"""', "'''")
+    """One line of docstring text: whitespace collapsed, backslashes, triple and closing quotes made safe."""
+    line = " ".join(str(text).split()).replace("\\", "\\\\").replace('"""', "'''")
+    return line[:-1] + '\\"' if line.endswith('"') else line
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:

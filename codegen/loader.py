@@ -82,6 +82,10 @@ class Loader:
     def problem(self, source: SourceFile, where: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(source.path, source.line(where), _field_path(where), message))
 
+    def problem_at(self, source: SourceFile, line: int, where: tuple[str | int, ...], message: str) -> None:
+        """A problem on a given line of the value at ``where``: an example's offending line."""
+        self.problems.append(Problem(source.path, line, _field_path(where), message))
+
     def _read(self, path: Path, kind: str) -> SourceFile | None:
         """The parsed file, or None when it does not parse; its parts that fail the schema go to ``failed``."""
         display = self._display(path)
@@ -230,6 +234,7 @@ class Loader:
             repeated=bool(data.get("list")),
             description=data.get("description", ""),
             required=bool(data.get("required")),
+            secret=bool(data.get("secret")),
         )
         if "shape" in data:
             element.model = self._shape(source, (*where, "shape"), data["shape"])

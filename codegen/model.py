@@ -69,6 +69,7 @@ class Element:
     scalar: str | None = None
     model: ModelClass | None = None
     required: bool = False
+    secret: bool = False
 
     @property
     def field(self) -> str:
@@ -88,8 +89,11 @@ class Element:
 
     @property
     def default(self) -> str:
+        """What follows the annotation: the default, and for a secret its absence from the repr."""
         if self.repeated:
             return " = field(default_factory=list)"
+        if self.secret:
+            return " = field(repr=False)" if self.required else " = field(default=None, repr=False)"
         return "" if self.required else " = None"
 
     @property

@@ -5,9 +5,11 @@ from __future__ import annotations
 import keyword
 import re
 
-# Names a generated field or parameter must not take: they would shadow a type used in the
-# annotations of the same class, or a name the runtime gives a meaning to.
+# Names a generated field must not take: they would shadow a type used in the annotations of
+# the same class, what the class body uses (``field(...)`` defaults, the ``from_raw``
+# constructor), or a name the runtime gives a meaning to.
 _SHADOWING = {"str", "int", "float", "bool", "list", "dict", "Any", "Literal", "Sequence", "extra", "self"}
+_SHADOWING |= {"field", "from_raw"}
 
 
 def camel(name: str) -> str:

@@ -78,6 +78,10 @@ class _Builder:
             self.loader.flatten_mapping(node)
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise YamlFileError(
+                        key_node.start_mark.line + 1, "a key must be a plain value, not a list or mapping"
+                    )
                 key = self.loader.construct_object(key_node, deep=True)
                 if key in result:
                     raise YamlFileError(key_node.start_mark.line + 1, f"duplicate key {key!r}")

@@ -52,6 +52,31 @@ VALID = [
         repr(("it's", 'say "hi"', "back\\\\slash", '"""', "{x}")),
     ),
     (
+        "triple-quotes-and-a-closing-backslash-in-a-description",
+        "errors.yaml",
+        "description: ipernity failed or is down; usually temporary.",
+        "description: 'Down " + '"' * 3 + " again \\'",
+        "from ipernity_client import errors; print(errors.ServiceError.__doc__)",
+        "Down ''' again \\",
+    ),
+    (
+        "a-label-ending-in-a-quote",
+        "methods/group.docs.add.yaml",
+        "label: Documents not found",
+        "label: 'Documents \"gone\"'",
+        "from ipernity_client import errors; print(errors.GroupDocsAddDocumentsNotFoundError.__doc__)",
+        '2: Documents "gone"',
+    ),
+    (
+        "reply-attributes-named-like-what-a-model-class-uses",
+        "methods/group.docs.add.yaml",
+        "      skipped: int\n",
+        "      skipped: int\n      field: int\n      from_raw: str\n",
+        "from ipernity_client.models.group import GroupDocsAdded as G;"
+        "g = G.from_raw({'field': '3', 'from_raw': 'x'}); print(g.field_, g.from_raw_)",
+        "3 x",
+    ),
+    (
         "two-errors-with-the-same-label",
         "methods/group.docs.add.yaml",
         "label: Documents not found",

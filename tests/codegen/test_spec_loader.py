@@ -35,6 +35,12 @@ BROKEN = [
     ("bad-yaml", "methods/test.echo.yaml", ("http: get", "http: [get"), "invalid YAML"),
     ("duplicate-key", "methods/test.echo.yaml", ("http: get\n", "http: get\nhttp: post\n"), "duplicate key 'http'"),
     (
+        "key-that-is-a-list",
+        "methods/test.echo.yaml",
+        ("http: get\n", "? [a, b]\n: 1\nhttp: get\n"),
+        ":{line}: a key must be a plain value, not a list or mapping",
+    ),
+    (
         "unknown-category",
         "errors.yaml",
         ("category: quota, retryable: false", "category: quotas, retryable: false"),
@@ -45,6 +51,12 @@ BROKEN = [
         "methods/doc.get.yaml",
         ("errors:", "  - name: doc_id\n    type: id\n    description: Again.\nerrors:"),
         ":{line}: parameters[2].name: parameter 'doc_id' is already defined at parameters[0]",
+    ),
+    (
+        "infinite-maximum",
+        "methods/group.docs.getList.yaml",
+        ("    maximum: 100\n", "    maximum: .inf\n"),
+        ":{line}: parameters[6].maximum: inf is not a finite number",
     ),
     (
         "method-code-colliding-with-a-common-code",

@@ -66,3 +66,10 @@ def test_control_characters_in_test_echo_get_an_answer(sim: Simulator, fmt: str,
     client = sim.client(format=fmt, retry=None)
     expected = "".join(char for char in text if char in "\t\n\r" or ord(char) >= 0x20)
     assert client.test.echo(echo=text) == expected
+
+
+def test_control_characters_stored_by_a_write_do_not_break_later_reads(sim: Simulator) -> None:
+    client = sim.client(perms={"doc": "write"}, retry=None)
+    doc = sim.state.add_doc(sim.state.member, "car.jpg", b"jpeg", title="Car")
+    client.doc.set(doc_id=doc.doc_id, title="My\x01 car\x00")
+    assert client.doc.get(doc_id=doc.doc_id).title == "My car"

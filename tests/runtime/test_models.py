@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from ipernity_client._runtime.coerce import MissingElement
-from ipernity_client.models.shapes import Doc
+from ipernity_client.models.shapes import Auth, Doc
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,10 @@ def test_a_field_every_reply_has_is_not_optional_and_its_absence_is_reported() -
         Doc.from_raw({"title": "x"})
     with pytest.raises(MissingElement):
         Doc.from_raw({"doc_id": "not a number"})
+
+
+def test_a_secret_field_stays_out_of_the_repr() -> None:
+    """Auth.token is ``secret: true`` in the spec: printing or logging the model does not show it."""
+    auth = Auth.from_raw({"token": "987654321-e5a5b9c3d5a77eab", "user": {"user_id": "1"}})
+    assert auth.token == "987654321-e5a5b9c3d5a77eab"
+    assert "987654321" not in repr(auth) and "987654321" not in str(auth)

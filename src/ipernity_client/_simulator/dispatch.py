@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from .._runtime.api import Api
+from .._runtime.validation import NOT_XML
 from . import oauth, wire
 from .call import ApiFailure, Call
 from .context import Context
@@ -99,6 +100,9 @@ class Dispatcher:
                 caller = oauth.authorize_call(self.api, self.state, operation, call, self.endpoint + call.path)
             else:
                 caller = authorize(self.api, self.state, app, operation, call)
+            # Replies are XML or derived from it, which cannot carry NUL and most control
+            # characters: they are dropped from the (signed, checked) text (inferred), not a 500.
+            call.params = {name: NOT_XML.sub("", value) for name, value in call.params.items()}
             check_params(self.api.errors, operation, call)
             return answer(Context(self.api, self.state, operation, call, caller, self.endpoint))
 

@@ -667,7 +667,7 @@ class Auth:
         token: Send it as auth_token on every later call.
     """
 
-    token: str
+    token: str = field(repr=False)
     permissions: Permissions | None = None
     perms: Permissions | None = None
     user: User
