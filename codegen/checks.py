@@ -470,19 +470,41 @@ def _module_names(loader: Loader, spec: Spec, files: dict[str, SourceFile]) -> N
 
 @functools.cache
 def _client_members() -> set[str]:
-    """The public names of the runtime's BaseClient (methods, options, attributes), read from its source.
+    """The public names of the runtime's BaseClient and its bases (methods, attributes, options).
 
-    Read, not imported: importing the client runtime would load requests into every generation.
+    Read from the source, not imported: importing the client runtime would load requests into
+    every generation.
     """
-    tree = ast.parse(Path(runtime.__file__).with_name("core.py").read_text(encoding="utf-8"))
-    client = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "BaseClient")
-    names = {n.name for n in client.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    for node in ast.walk(client):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-            names.add(node.attr)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-    return {name for name in names if not name.startswith("_")}
+    return {name for name in _class_members(Path(runtime.__file__).with_name("core.py"), "BaseClient")}
+
+
+def _class_members(module: Path, name: str) -> set[str]:
+    """Methods, ``self.x`` attributes and ``__init__`` arguments of class ``name``, and of its bases
+    imported from sibling modules."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    found = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+    if found is None:
+        return set()
+    names: set[str] = set()
+    for node in found.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+            if node.name == "__init__":
+                names.update(arg.arg for arg in node.args.args + node.args.kwonlyargs)
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Attribute) and isinstance(inner.ctx, ast.Store):
+                names.add(inner.attr)
+    sources = {
+        alias.asname or alias.name: node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+        for alias in node.names
+    }
+    for base in found.bases:
+        if isinstance(base, ast.Name):
+            source = module.with_name(f"{sources[base.id]}.py") if base.id in sources else module
+            names |= _class_members(source, base.id)
+    return {member for member in names if not member.startswith("_")}
 
 
 def _method_names(loader: Loader, spec: Spec, files: dict[str, SourceFile]) -> set[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from codegen import checks
 from codegen.loader import load_spec
 from codegen.problems import SpecError
 
@@ -347,3 +348,18 @@ def test_a_malformed_file_gives_spec_problems_not_a_crash(
         load_spec(small_spec)
     except SpecError as exc:
         assert exc.problems and all(str(p).startswith("spec/") for p in exc.problems)
+
+
+def test_a_service_named_like_a_client_member_is_a_spec_error(small_spec: Path) -> None:
+    text = (small_spec / "methods" / "test.echo.yaml").read_text().replace("name: test.echo", "name: login.check")
+    (small_spec / "methods" / "login.check.yaml").write_text(text)
+    assert problems_of(small_spec) == [
+        "spec/methods/login.check.yaml:1: name: the service 'login' would hide the client's own 'login'; "
+        "choose another name"
+    ]
+
+
+def test_the_client_members_read_from_the_runtime_source_are_all_of_them() -> None:
+    from ipernity_client._runtime.core import BaseClient
+
+    assert {name for name in dir(BaseClient) if not name.startswith("_")} <= checks._client_members()
