@@ -252,15 +252,15 @@ class Param:
         return "; ".join(parts)
 
     @property
-    def help_text(self) -> str:
-        """The description plus what the operation table lacks (each value's meaning, the default), for help."""
-        parts = [self.description.strip()]
+    def help_note(self) -> str:
+        """What help adds to the description that the operation table lacks: each value's meaning, the default."""
+        parts = []
         described = [f"{v.value} {v.description}" for v in self.values if v.description]
         if described:
             parts.append("Values: " + ", ".join(described) + ".")
         if self.default is not None:
             parts.append(f"Default: {self.wire_default}.")
-        return " ".join(part for part in parts if part)
+        return " ".join(parts)
 
 
 @dataclass

@@ -8,6 +8,7 @@ A block preceded by ``<!-- readme: skip REASON -->`` is type-checked but not run
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -44,6 +45,9 @@ def blocks(text: str) -> list[Block]:
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """A simulator standing in for ipernity, and a folder with the files the examples upload."""
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # the examples may configure logging
+    monkeypatch.setattr(root, "level", root.level)
     with Simulator() as sim:
         sim.state.upload_seconds = 0.0
         monkeypatch.setattr(API, "service", API.service._replace(base_url=sim.endpoint))

@@ -51,9 +51,9 @@ def _chromium() -> tuple[str | None, str]:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return None, "playwright is not installed (pip install -e '.[docs]')"
-    path = os.environ.get("IPERNITY_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = shutil.which(os.environ.get("IPERNITY_CHROMIUM") or "chromium") or shutil.which("chromium-browser")
     if path is None:
-        return None, "no Chromium found (apt-get install chromium, or set IPERNITY_CHROMIUM)"
+        return None, "no Chromium found (apt-get install chromium, or set IPERNITY_CHROMIUM to its path)"
     return path, ""
 
 

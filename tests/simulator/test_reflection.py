@@ -20,7 +20,7 @@ def test_get_list_is_the_spec(sim: Simulator) -> None:
     by_name = {method.name: method for method in listed.method}
     for name, operation in API.operations.items():
         entry = by_name[name]
-        assert entry.authentication is not None and entry.title == API.simulator_data.texts[name].summary
+        assert entry.authentication is not None and entry.title == API.method_docs[name].summary
         flags = (entry.authentication.token, entry.authentication.sign, entry.authentication.post)
         assert flags == (operation.token, operation.sign, operation.post), name
 

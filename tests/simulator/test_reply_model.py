@@ -35,6 +35,7 @@ def renamed(old: str, new: str, only: str | None = None) -> Api:
         errors=API.errors,
         load_operations=lambda: API.operations,
         load_simulator_data=lambda: changed,
+        load_method_docs=lambda: API.method_docs,
         wsdl=API.wsdl,
     )
 

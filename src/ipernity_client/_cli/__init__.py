@@ -6,6 +6,6 @@ requests nor the simulator) and each method's help text. Nothing here imports ge
 """
 
 from .app import run
-from .binding import Binding, MethodDoc
+from .binding import Binding
 
-__all__ = ["Binding", "MethodDoc", "run"]
+__all__ = ["Binding", "run"]

@@ -1,8 +1,8 @@
-"""What the generated package hands the command: the API, the classes it needs and the help texts."""
+"""What the generated package hands the command: the API (with the help texts) and the classes it needs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from .._runtime.api import Api
@@ -12,22 +12,10 @@ if TYPE_CHECKING:
     from .._simulator.server import SimulatorEngine
 
 
-class MethodDoc(NamedTuple):
-    """What ``ipernity help METHOD`` says of a method beside its operation: the spec's prose."""
-
-    summary: str
-    http: str
-    auth: str
-    doc_url: str
-    description: str = ""
-    params: Mapping[str, str] = {}
-
-
 class Binding(NamedTuple):
     """One generated API as the command takes it; the loaders run only for the commands that need them."""
 
     api: Api
     client_class: Callable[[], type[BaseClient]]
     simulator_class: Callable[[], type[SimulatorEngine]]
-    method_docs: Callable[[], Mapping[str, MethodDoc]]
     prog: str = "ipernity"

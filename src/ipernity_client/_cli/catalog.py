@@ -1,7 +1,7 @@
 """``ipernity methods`` and ``ipernity help METHOD``: the reference, from the same spec data as the docs.
 
 The operation table gives the parameters and their limits, the error table each method's own
-errors, the simulator's data the documented example reply and the generated help texts the prose.
+errors, the simulator's data the documented example reply and the API's method docs the prose.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ import shutil
 import sys
 from typing import Any
 
-from .._runtime.api import Api
+from .._runtime.api import Api, MethodDoc
 from .._runtime.errors import ValidationError
 from .._runtime.operation import Operation, Param
 from .._runtime.validation import did_you_mean
-from .binding import MethodDoc
 from .context import Context
 from .exits import OK
 from .output import print_json, print_table
@@ -36,7 +35,7 @@ def _matches(pattern: str | None, name: str, summary: str) -> bool:
 
 
 def methods(ctx: Context, args: argparse.Namespace) -> int:
-    docs = ctx.binding.method_docs()
+    docs = ctx.binding.api.method_docs
     rows = [
         (name, docs.get(name, NO_DOC).summary)
         for name in sorted(ctx.binding.api.operations)
@@ -96,7 +95,7 @@ def reference(api: Api, prog: str, operation: Operation, doc: MethodDoc) -> dict
         "reference": doc.doc_url,
         "paginated": operation.paging is not None,
         "parameters": [
-            {"name": p.name, "type": kind(p), "required": p.required, "description": doc.params.get(p.name, "")}
+            {"name": p.name, "type": kind(p), "required": p.required, "description": doc.param_help(p.name)}
             for p in operation.params
         ],
         "errors": [{"code": code, "label": error.label, "message": error.default_message} for code, error in own],
@@ -113,7 +112,7 @@ def describe(ctx: Context, args: argparse.Namespace) -> int:
         raise ValidationError(
             args.method, [f"unknown method {args.method!r}{did_you_mean(args.method, api.operations)}"]
         )
-    doc = ctx.binding.method_docs().get(operation.name, NO_DOC)
+    doc = api.method_docs.get(operation.name, NO_DOC)
     data = reference(api, ctx.binding.prog, operation, doc)
     if ctx.settings.json:
         print_json(data)

@@ -1,8 +1,9 @@
 """What generated code hands the runtime: the service's facts, its operations and its errors.
 
 The runtime imports nothing generated. The generated package builds one ``Api`` from the spec
-and gives it to the client (``Client.api``) and to the simulator; the operation table and the
-simulator's data are large, so they are loaded the first time they are asked for.
+and gives it to the client (``Client.api``), to the simulator and to the command line; the
+operation table, the simulator's data and the methods' prose are large, so they are loaded the
+first time they are asked for.
 """
 
 from __future__ import annotations
@@ -69,13 +70,26 @@ class ReplyModel(NamedTuple):
     open: bool = False
 
 
-class MethodText(NamedTuple):
-    """What api.methods.get tells of a method besides its operation: title, parameter texts, changelog."""
+class MethodDoc(NamedTuple):
+    """The spec's prose about a method, for ``ipernity help`` and the simulator's api.methods.get.
+
+    ``params`` gives each parameter's description; ``notes`` what help adds to it where the
+    operation table lacks it (each value's meaning, the default), see ``param_help``.
+    """
 
     summary: str
-    params: Mapping[str, str]
+    http: str
+    auth: str
+    doc_url: str
+    description: str = ""
+    params: Mapping[str, str] = {}
+    notes: Mapping[str, str] = {}
     changelog: tuple[str, ...] = ()
-    doc_url: str = ""
+
+    def param_help(self, name: str) -> str:
+        """A parameter's description followed by its notes, as ``ipernity help`` shows it."""
+        parts = (self.params.get(name, "").strip(), self.notes.get(name, ""))
+        return " ".join(part for part in parts if part)
 
 
 class SimulatorData(NamedTuple):
@@ -85,7 +99,7 @@ class SimulatorData(NamedTuple):
     arrays), as ``/``-separated paths; ``defaults`` the value the API assumes for a parameter
     left out, as sent. ``responses`` gives each method's top-level reply elements as
     ``ReplyModel.children`` does, ``models`` the reply models by name: the simulator builds its
-    replies through them, so a field renamed in the spec reaches it. ``texts`` feeds reflection.
+    replies through them, so a field renamed in the spec reaches it.
     """
 
     replies: Mapping[str, str]
@@ -93,11 +107,10 @@ class SimulatorData(NamedTuple):
     defaults: Mapping[str, Mapping[str, str]]
     responses: Mapping[str, Mapping[str, tuple[str | None, bool]]] = {}
     models: Mapping[str, ReplyModel] = {}
-    texts: Mapping[str, MethodText] = {}
 
 
 class Api:
-    """One generated API: service facts, error table, operations, simulator data and the WSDL's path."""
+    """One generated API: service facts, error table, operations, simulator data, methods' prose, WSDL path."""
 
     def __init__(
         self,
@@ -106,6 +119,7 @@ class Api:
         errors: ErrorTable,
         load_operations: Callable[[], Mapping[str, Operation]],
         load_simulator_data: Callable[[], SimulatorData],
+        load_method_docs: Callable[[], Mapping[str, MethodDoc]],
         wsdl: str,
     ) -> None:
         self.service = service
@@ -113,6 +127,7 @@ class Api:
         self.wsdl = wsdl
         self._operations = Lazy(load_operations)
         self._simulator_data = Lazy(load_simulator_data)
+        self._method_docs = Lazy(load_method_docs)
 
     def __repr__(self) -> str:
         return f"Api({self.service.name!r})"
@@ -124,3 +139,7 @@ class Api:
     @property
     def simulator_data(self) -> SimulatorData:
         return self._simulator_data.get()
+
+    @property
+    def method_docs(self) -> Mapping[str, MethodDoc]:
+        return self._method_docs.get()

@@ -9,7 +9,7 @@ from .state import level_rank
 
 def _method(ctx: Context, name: str) -> facts.Facts:
     operation = ctx.api.operations[name]
-    text = ctx.api.simulator_data.texts.get(name)
+    text = ctx.api.method_docs.get(name)
     levels = ctx.api.service.permission_levels
     granted = dict(operation.permissions)
     return {
@@ -37,7 +37,7 @@ def api_methods_get(ctx: Context) -> str:
     name = ctx.param("method")
     if name not in ctx.api.operations:
         raise ctx.fail(1, "Method not found")
-    operation, text = ctx.api.operations[name], ctx.api.simulator_data.texts.get(name)
+    operation, text = ctx.api.operations[name], ctx.api.method_docs.get(name)
     params = [{"name": "api_key", "required": True, "_value": "Your api_key."}]
     for param in operation.params:
         params.append(
