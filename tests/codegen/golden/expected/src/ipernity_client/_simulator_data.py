@@ -8,7 +8,7 @@ The client never imports this module; the simulator loads it through ``API.simul
 
 from __future__ import annotations
 
-from ._runtime.api import MethodText, ReplyModel, SimulatorData
+from ._runtime.api import ReplyModel, SimulatorData
 
 SIMULATOR_DATA = SimulatorData(
     replies={
@@ -120,56 +120,6 @@ SIMULATOR_DATA = SimulatorData(
             children={},
             text=True,
             open=True,
-        ),
-    },
-    texts={
-        "album.docs.getList": MethodText(
-            summary="A made-up paginated method for the golden test; the pages sit on a nested element.",
-            params={
-                "album_id": "The album to list.",
-                "per_page": "Number of documents per page.",
-                "page": "Page of results to return.",
-            },
-            changelog=(),
-            doc_url="http://www.ipernity.com/help/api/method/album.docs.getList",
-        ),
-        "doc.getOwner": MethodText(
-            summary="A made-up method for the golden test; exercises shapes, enums, lists and a multi-root reply.",
-            params={
-                "doc_id": "The document.",
-                "extra": "Extra information.",
-                "since": "Only owners since then.",
-                "count": "How many.",
-            },
-            changelog=(),
-            doc_url="http://www.ipernity.com/help/api/method/doc.getOwner",
-        ),
-        "group.docs.add": MethodText(
-            summary="Add one or more documents to a group.",
-            params={
-                "group_id": "The group to add the documents to.",
-                "doc_id": "One document or a list of documents.",
-            },
-            changelog=("2008-12-01: Method created.",),
-            doc_url="http://www.ipernity.com/help/api/method/group.docs.add",
-        ),
-        "test.echo": MethodText(
-            summary="Send back the echo parameter; a way to test a connection.",
-            params={
-                "echo": "Any text; it comes back unchanged.",
-            },
-            changelog=("2008-12-01: Method created.",),
-            doc_url="http://www.ipernity.com/help/api/method/test.echo",
-        ),
-        "upload.replace": MethodText(
-            summary="Replace the file of a document (PRO accounts); returns a ticket.",
-            params={
-                "file": "The new file, of the same media type; left out of the signature.",
-                "doc_id": "The document to replace.",
-                "async": "true returns at once; false waits for the document to be complete.",
-            },
-            changelog=(),
-            doc_url="http://www.ipernity.com/help/api/method/upload.replace",
         ),
     },
 )

@@ -12,11 +12,11 @@ The client and the simulator are handed over as loaders, so that the commands th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ._api import API
-from ._cli import Binding, MethodDoc, run
+from ._cli import Binding, run
 
 if TYPE_CHECKING:
     from ._runtime.core import BaseClient
@@ -37,13 +37,7 @@ def _simulator_class() -> type[SimulatorEngine]:
     return Simulator
 
 
-def _method_docs() -> Mapping[str, MethodDoc]:
-    from ._method_docs import METHOD_DOCS
-
-    return METHOD_DOCS
-
-
-BINDING = Binding(api=API, client_class=_client_class, simulator_class=_simulator_class, method_docs=_method_docs)
+BINDING = Binding(api=API, client_class=_client_class, simulator_class=_simulator_class)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,6 +39,11 @@ class Client(BaseClient):
         rate_limit: At most so many requests per so many seconds, shared by threads; see RateLimit.
         authorize_url: Where members grant access: https://www.ipernity.com/apps/authorize, or the
             same path on ``endpoint`` when that is given.
+        pool_size: Connections kept per host; at least the number of threads sharing the client
+            (requests keeps 10 and throws away the connections of any thread beyond).
+
+    Every argument is checked here: one ValidationError lists all problems. Calls are logged
+    under the ``ipernity_client`` logger (DEBUG per attempt, INFO per retry), credentials masked.
 
     ``Client.from_env()`` builds one from the IPERNITY_* environment variables (or the stored
     token), ``Client.from_oauth(...)`` one that signs with OAuth 1.0a; ``login``,
