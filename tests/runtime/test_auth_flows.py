@@ -26,18 +26,6 @@ from ipernity_client.testing import Fault, Simulator
 from ..conftest import every_protocol
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def sim(running: Simulator) -> Simulator:
-    running.reset()
-    return running
-
-
 def approve(link: str) -> None:
     """What the member's browser does: open the link (the simulator approves at once)."""
     requests.get(link, timeout=10).raise_for_status()

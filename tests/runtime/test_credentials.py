@@ -25,18 +25,6 @@ TOKEN = Token("100001-abc", Member(100001, "demo", "Demo Member", True), {"doc":
 OAUTH = OAuthToken("100001-oauth", "token-secret", Member(100001, "demo"), {"doc": "read"})
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def sim(running: Simulator) -> Simulator:
-    running.reset()
-    return running
-
-
 @pytest.fixture
 def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """IPERNITY_CONFIG_DIR pointed at a scratch folder, so no test touches the real config."""

@@ -132,12 +132,6 @@ def running() -> Iterator[Simulator]:
         yield simulator
 
 
-@pytest.fixture
-def sim(running: Simulator) -> Simulator:
-    running.reset()
-    return running
-
-
 def approve(link: str) -> None:
     requests.get(link, timeout=10).raise_for_status()
 

@@ -26,15 +26,9 @@ SPEC = Path(__file__).parents[2] / "spec"
 MANY = 250
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
-
-
 @pytest.fixture
 def sim(running: Simulator) -> Simulator:
-    """One server for the module (starting one costs more than a test), a fresh world for each test."""
+    """The module's one server with a fresh world (tests/conftest.py), not this folder's server per test."""
     running.reset()
     return running
 

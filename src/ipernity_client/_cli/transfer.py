@@ -18,9 +18,10 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._runtime import bulk
+from .._runtime import bulk, jobs
 from .._runtime.batching import chunks
 from .._runtime.errors import IpernityError
+from .._runtime.upload_tree import MD5_PER_CALL
 from .._runtime.uploads import UploadTicketError, UploadTimeoutError
 from .context import Context
 from .exits import API_ERROR, OK, UsageError
@@ -89,7 +90,7 @@ def _on_account(client: BaseClient, files: Sequence[Path]) -> dict[Path, int]:
     """The files already on the account (doc.checkMD5, 20 a call) and their documents."""
     by_md5 = {_md5(path): path for path in files}
     found: dict[Path, int] = {}
-    for batch in chunks(list(by_md5), bulk.MD5_PER_CALL):
+    for batch in chunks(list(by_md5), MD5_PER_CALL):
         try:
             reply = client.call("doc.checkMD5", md5=batch)
         except IpernityError:
@@ -132,7 +133,7 @@ def _upload_files(
         else:
             progress.item(bulk.Event("sent", path, None, ended(), total))
 
-    bulk.run_bounded(args.workers, send, [path for path in files if path not in known], sent)
+    jobs.run_bounded(args.workers, send, [path for path in files if path not in known], sent)
     if not tickets:
         return
     timeout = 0.0 if args.no_wait else WAIT_SECONDS
