@@ -17,14 +17,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.loopback import serve_handler  # noqa: E402
 
 GIB = 1024**3
 TICKET_REPLY = b'{"api": {"status": "ok"}, "ticket": "1"}'
@@ -86,18 +87,6 @@ class _Sink(BaseHTTPRequestHandler):
         self.wfile.write(TICKET_REPLY)
 
 
-@contextmanager
-def sink() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def upload_run(mode: str, url: str, path: Path) -> tuple[float, int]:
     """(seconds, peak RSS growth in KiB) of one 1 GiB upload in a fresh interpreter."""
     out = subprocess.run(
@@ -108,7 +97,7 @@ def upload_run(mode: str, url: str, path: Path) -> tuple[float, int]:
 
 def big_upload(rounds: int = 3) -> None:
     print("== 1 GiB upload.file vs raw requests-toolbelt, same sink (fresh interpreters, interleaved)")
-    with tempfile.TemporaryDirectory() as tmp, sink() as url:
+    with tempfile.TemporaryDirectory() as tmp, serve_handler(_Sink) as url:
         path = Path(tmp) / "big.jpg"
         with path.open("wb") as handle:
             handle.truncate(GIB)

@@ -100,7 +100,14 @@ def _handler_class(respond: Responder) -> type[BaseHTTPRequestHandler]:
 @contextlib.contextmanager
 def serve(respond: Responder) -> Iterator[str]:
     """Answer on a free port of 127.0.0.1 while the block runs; gives the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(respond))
+    with serve_handler(_handler_class(respond)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free port of 127.0.0.1 while the block runs; gives the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     # shutdown() waits up to one poll interval, paid by every test that starts a server
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()

@@ -69,8 +69,7 @@ def config_dir(tmp_path: Path) -> Path:
     return tmp_path / "config"
 
 
-@pytest.fixture
-def member_env(sim: Simulator, config_dir: Path) -> dict[str, str]:
+def env_for(sim: Simulator, config_dir: Path) -> dict[str, str]:
     """The variables that make the command act as the demo member on ``sim``, with every permission."""
     return {
         "IPERNITY_ENDPOINT": sim.endpoint,
@@ -79,6 +78,11 @@ def member_env(sim: Simulator, config_dir: Path) -> dict[str, str]:
         "IPERNITY_AUTH_TOKEN": sim.token(ALL_PERMS).token,
         "IPERNITY_CONFIG_DIR": str(config_dir),
     }
+
+
+@pytest.fixture
+def member_env(sim: Simulator, config_dir: Path) -> dict[str, str]:
+    return env_for(sim, config_dir)
 
 
 def assert_no_secret(run: Run, env: Mapping[str, str]) -> None:

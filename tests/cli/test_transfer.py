@@ -12,12 +12,7 @@ import pytest
 
 from ipernity_client.testing import Fault, ManualClock, Simulator
 
-from .conftest import ALL_PERMS, HANG, ipernity, start
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
+from .conftest import HANG, env_for, ipernity, start
 
 
 @pytest.fixture
@@ -25,16 +20,6 @@ def slow_sim(clock: ManualClock) -> Iterator[Simulator]:
     """Uploads take 5 s of the simulator's clock, which only the test moves."""
     with Simulator(clock=clock, upload_seconds=5) as simulator:
         yield simulator
-
-
-def _env(sim: Simulator, config_dir: Path) -> dict[str, str]:
-    return {
-        "IPERNITY_ENDPOINT": sim.endpoint,
-        "IPERNITY_API_KEY": sim.api_key,
-        "IPERNITY_API_SECRET": sim.api_secret,
-        "IPERNITY_AUTH_TOKEN": sim.token(ALL_PERMS).token,
-        "IPERNITY_CONFIG_DIR": str(config_dir),
-    }
 
 
 def _tickets_recorded(config_dir: Path) -> int:
@@ -55,7 +40,7 @@ def test_a_folder_upload_interrupted_while_waiting_resumes_without_sending_again
     (folder / "already.jpg").write_bytes(b"on the account")
     (folder / "notes.txt").write_text("not a photo")
     sim.state.add_doc(sim.state.member, "already.jpg", b"on the account")
-    env = _env(sim, config_dir)
+    env = env_for(sim, config_dir)
 
     process = start("upload", str(folder), "--workers", "2", "--public", env=env)
     deadline = time.monotonic() + HANG
@@ -88,7 +73,7 @@ def test_single_files_take_a_title_and_no_wait_leaves_them_pending(
 ) -> None:
     photo = tmp_path / "car.jpg"
     photo.write_bytes(b"a car")
-    env = _env(slow_sim, config_dir)
+    env = env_for(slow_sim, config_dir)
     run = ipernity("upload", str(photo), "--title", "My car", "--no-wait", env=env)
     assert run.code == 0, run.err
     summary, pending = run.out.splitlines()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -23,12 +22,9 @@ from ipernity_client._api import API
 from ipernity_client.auth import LoginTimeoutError, Member, OAuthToken, Token
 from ipernity_client.testing import Fault, Simulator
 
-from ..conftest import every_protocol
+from ..conftest import approve, every_protocol, shared_simulator
 
-
-def approve(link: str) -> None:
-    """What the member's browser does: open the link (the simulator approves at once)."""
-    requests.get(link, timeout=10).raise_for_status()
+pytestmark = shared_simulator
 
 
 def new_client(sim: Simulator, protocol: str = "rest", fmt: str = "json", **options: Any) -> ipernity_client.Client:

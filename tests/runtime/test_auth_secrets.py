@@ -9,21 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 import ipernity_client
 from ipernity_client.credentials import CredentialsError, CredentialStore
 from ipernity_client.testing import Fault, Simulator
+
+from ..conftest import approve
 
 
 @pytest.fixture
 def sim() -> Iterator[Simulator]:
     with Simulator() as simulator:
         yield simulator
-
-
-def approve(link: str) -> None:
-    requests.get(link, timeout=10).raise_for_status()
 
 
 def texts_of(thing: object) -> list[str]:

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import ipernity_client
 from ipernity_client import bulk
-from ipernity_client.testing import ManualClock, Simulator
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(clock=ManualClock()) as simulator:
-        yield simulator
+from ipernity_client.testing import Simulator
 
 
 @pytest.fixture
 def client(sim: Simulator) -> ipernity_client.Client:
-    made = sim.client(perms={"doc": "read"})
-    assert isinstance(made, ipernity_client.Client)
-    return made
+    return sim.client(perms={"doc": "read"})
 
 
 def documents(sim: Simulator, count: int) -> dict[int, bytes]:

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 import ipernity_client
 from ipernity_client._runtime.batching import split_param
 from ipernity_client._runtime.operation import Operation, Param
-from ipernity_client.testing import ManualClock, Simulator
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(clock=ManualClock()) as simulator:
-        yield simulator
+from ipernity_client.testing import Simulator
 
 
 def test_a_typed_method_still_refuses_the_long_list(sim: Simulator) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,24 +11,6 @@ import ipernity_client
 from ipernity_client import bulk
 from ipernity_client.testing import ManualClock, Simulator
 from ipernity_client.uploads import UploadTicketError
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def sim(clock: ManualClock) -> Iterator[Simulator]:
-    with Simulator(clock=clock) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def client(sim: Simulator) -> ipernity_client.Client:
-    made = sim.client(perms={"doc": "write"})
-    assert isinstance(made, ipernity_client.Client)
-    return made
 
 
 def tree(root: Path, count: int = 6) -> list[Path]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -14,13 +13,15 @@ import keyring.backend
 import keyring.errors
 import platformdirs
 import pytest
-import requests
 
 import ipernity_client
 from ipernity_client.auth import Member, OAuthToken, Token
 from ipernity_client.credentials import CredentialsError, CredentialStore, default_directory
 from ipernity_client.testing import Simulator
 
+from ..conftest import approve, shared_simulator
+
+pytestmark = shared_simulator
 TOKEN = Token("100001-abc", Member(100001, "demo", "Demo Member", True), {"doc": "write"})
 OAUTH = OAuthToken("100001-oauth", "token-secret", Member(100001, "demo"), {"doc": "read"})
 
@@ -31,10 +32,6 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "config"
     monkeypatch.setenv("IPERNITY_CONFIG_DIR", str(folder))
     return folder
-
-
-def approve(link: str) -> None:
-    requests.get(link, timeout=10).raise_for_status()
 
 
 def test_save_load_delete_round_trip_with_a_private_file(config_dir: Path) -> None:

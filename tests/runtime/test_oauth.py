@@ -5,7 +5,6 @@ REST, SOAP and XML-RPC, with the clock correction on errors 132/134."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,10 +17,12 @@ from ipernity_client import errors
 from ipernity_client._api import API
 from ipernity_client._runtime.oauth import oauth_sign
 from ipernity_client.auth import LoginTimeoutError, OAuthToken
-from ipernity_client.testing import Fault, ManualClock, Simulator
+from ipernity_client.testing import Fault, Simulator
 
-from ..conftest import COMBINATIONS, every_protocol
+from ..conftest import COMBINATIONS, approve, every_protocol, shared_simulator
 from ..loopback import Loopback
+
+pytestmark = shared_simulator
 
 KEY, SECRET, TOKEN, TOKEN_SECRET = "6fa87ba500002712bd4eed6020f3bd72", "e9a599f0cf6ce193", "100-acc", "tok-secret"
 
@@ -124,16 +125,6 @@ def test_unknown_methods_and_missing_secrets_are_named() -> None:
     text = str(caught.value)
     assert "consumer_secret" in text and "'RSA-SHA1' is not one of HMAC-SHA1, MD5, PLAINTEXT" in text
     assert "oauth_token_secret must be given" in text
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[Simulator]:
-    with Simulator(clock=ManualClock()) as simulator:  # a clock years behind ours: every client corrects
-        yield simulator
-
-
-def approve(link: str) -> None:
-    requests.get(link, timeout=10).raise_for_status()
 
 
 @every_protocol

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from email.utils import formatdate
 
 import pytest
@@ -33,17 +32,6 @@ class FakeTime:
         self.now += seconds
         if self._clock is not None:
             self._clock.advance(seconds)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def sim(clock: ManualClock) -> Iterator[Simulator]:
-    with Simulator(clock=clock) as simulator:
-        yield simulator
 
 
 def test_a_rate_limit_lets_calls_through_its_window_and_waits_for_the_next() -> None:

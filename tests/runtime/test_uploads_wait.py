@@ -15,21 +15,9 @@ UPLOAD_SECONDS = 5.0
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def sim(clock: ManualClock) -> Iterator[Simulator]:
     with Simulator(clock=clock, upload_seconds=UPLOAD_SECONDS) as simulator:
         yield simulator
-
-
-@pytest.fixture
-def client(sim: Simulator) -> ipernity_client.Client:
-    made = sim.client(perms={"doc": "write"})
-    assert isinstance(made, ipernity_client.Client)
-    return made
 
 
 class Sleeps:

@@ -18,7 +18,7 @@ import io
 import keyword
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -517,29 +517,18 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture(scope="module")
-def simulator(clock: ManualClock) -> Iterator[Simulator]:
-    with Simulator(clock=clock) as sim:
-        yield sim
-
-
 @pytest.mark.parametrize(("method", "protocol", "fmt"), CASES)
-def test_method(simulator: Simulator, clock: ManualClock, method: str, protocol: str, fmt: str) -> None:
-    simulator.reset()
-    token = simulator.token(PERMS).token
+def test_method(running: Simulator, module_clock: ManualClock, method: str, protocol: str, fmt: str) -> None:
+    running.reset()
+    token = running.token(PERMS).token
     operation = OPERATIONS[method]
-    with simulator.client(auth_token=token, protocol=protocol, format=fmt, retry=None) as client:
-        world = World(simulator, clock, client, token, method)
+    with running.client(auth_token=token, protocol=protocol, format=fmt, retry=None) as client:
+        world = World(running, module_clock, client, token, method)
         args = arguments(operation, world, optional=fmt == "xml")
         function = bound_method(client, method)
         result = function(**as_declared(function, operation, args))
 
-    call = simulator.log.calls(method)[-1]
+    call = running.log.calls(method)[-1]
     used = "rest" if operation.has_file else protocol  # uploads always go over REST multipart
     assert (call.method, call.protocol, call.format, call.code) == (
         method,

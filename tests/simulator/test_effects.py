@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,17 +98,6 @@ ARRANGE: dict[str, Callable[[Case], None]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture(scope="module")
-def running(clock: ManualClock) -> Iterator[Simulator]:
-    with Simulator(clock=clock) as sim:
-        yield sim
-
-
 def test_the_table_covers_every_write_method() -> None:
     """Every method that must be POSTed (the writes) has a row: a new one needs a row too."""
     assert {name for name, operation in API.operations.items() if operation.post} - set(ROWS) == set()
@@ -116,10 +105,12 @@ def test_the_table_covers_every_write_method() -> None:
 
 @pytest.mark.parametrize(("protocol", "fmt"), COMBOS, ids=[f"{p}-{f}" for p, f in COMBOS])
 @pytest.mark.parametrize("write", sorted(ROWS))
-def test_a_write_shows_in_its_read(running: Simulator, clock: ManualClock, write: str, protocol: str, fmt: str) -> None:
+def test_a_write_shows_in_its_read(
+    running: Simulator, module_clock: ManualClock, write: str, protocol: str, fmt: str
+) -> None:
     row = ROWS[write]
     running.reset()
-    case = Case(running, clock, running.state.seed_world(), protocol, fmt)
+    case = Case(running, module_clock, running.state.seed_world(), protocol, fmt)
     arrange = row.get("arrange")
     if arrange is not None:
         ARRANGE[arrange](case)

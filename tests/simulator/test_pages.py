@@ -8,7 +8,6 @@ method's own error for an unknown album, group or member.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +19,11 @@ from ipernity_client import errors
 from ipernity_client._simulator.state import Doc
 from ipernity_client.testing import Simulator
 
-from ..conftest import every_protocol
+from ..conftest import every_protocol, shared_simulator
 
 SPEC = Path(__file__).parents[2] / "spec"
 MANY = 250
-
-
-@pytest.fixture
-def sim(running: Simulator) -> Simulator:
-    """The module's one server with a fresh world (tests/conftest.py), not this folder's server per test."""
-    running.reset()
-    return running
+pytestmark = shared_simulator
 
 
 def client_for(sim: Simulator, protocol: str, fmt: str, **options: Any) -> ipernity_client.Client:

@@ -7,7 +7,7 @@ protocol and format, as the effect table does.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -94,20 +94,9 @@ ERRORS: list[tuple[str, dict[str, Any], int, str, Arrange]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture(scope="module")
-def running(clock: ManualClock) -> Iterator[Simulator]:
-    with Simulator(clock=clock) as sim:
-        yield sim
-
-
-def fresh(running: Simulator, clock: ManualClock, protocol: str = "rest", fmt: str = "json") -> Case:
+def fresh(running: Simulator, module_clock: ManualClock, protocol: str = "rest", fmt: str = "json") -> Case:
     running.reset()
-    return Case(running, clock, running.state.seed_world(), protocol, fmt)
+    return Case(running, module_clock, running.state.seed_world(), protocol, fmt)
 
 
 @pytest.mark.parametrize(("protocol", "fmt"), COMBOS, ids=[f"{p}-{f}" for p, f in COMBOS])
@@ -118,7 +107,7 @@ def fresh(running: Simulator, clock: ManualClock, protocol: str = "rest", fmt: s
 )
 def test_a_method_error_comes_from_the_state(
     running: Simulator,
-    clock: ManualClock,
+    module_clock: ManualClock,
     method: str,
     args: dict[str, Any],
     code: int,
@@ -127,7 +116,7 @@ def test_a_method_error_comes_from_the_state(
     protocol: str,
     fmt: str,
 ) -> None:
-    case = fresh(running, clock, protocol, fmt)
+    case = fresh(running, module_clock, protocol, fmt)
     arrange(running, case.world)
     with pytest.raises(errors.ApiError) as failed:
         case.call(method, args, as_contact=who == "contact")
@@ -136,8 +125,8 @@ def test_a_method_error_comes_from_the_state(
     assert API.errors.lookup(code, method) is not errors.UnknownApiError, "a code the spec documents"
 
 
-def test_another_members_private_documents_are_never_shown(running: Simulator, clock: ManualClock) -> None:
-    case = fresh(running, clock)
+def test_another_members_private_documents_are_never_shown(running: Simulator, module_clock: ManualClock) -> None:
+    case = fresh(running, module_clock)
     world = case.world
     private, friends_only = world.contact_docs[3], world.docs[8]
     secret = world.docs[17]
@@ -176,10 +165,10 @@ PAGED = sorted(name for name, operation in API.operations.items() if operation.p
 
 
 @pytest.mark.parametrize("method", PAGED)
-def test_every_paginated_method_pages_its_state(running: Simulator, clock: ManualClock, method: str) -> None:
+def test_every_paginated_method_pages_its_state(running: Simulator, module_clock: ManualClock, method: str) -> None:
     """per_page=2: each page holds at most 2 items and says how many pages there are; walked, the pages give
     ``total`` items, each once."""
-    case = fresh(running, clock)
+    case = fresh(running, module_clock)
     args = case.value(PAGED_ARGS.get(method, {}))
     operation = API.operations[method]
     paging = operation.paging
@@ -205,8 +194,8 @@ def test_every_paginated_method_pages_its_state(running: Simulator, clock: Manua
     case.close()
 
 
-def test_extra_and_thumbsize_shape_list_entries(running: Simulator, clock: ManualClock) -> None:
-    case = fresh(running, clock)
+def test_extra_and_thumbsize_shape_list_entries(running: Simulator, module_clock: ManualClock) -> None:
+    case = fresh(running, module_clock)
     plain = case.member.call("doc.getList", per_page=1)
     rich = case.member.call("doc.getList", per_page=1, extra=["dates", "geo", "original", "md5"], thumbsize="500")
     (entry,), (full,) = plain.doc, rich.doc
@@ -217,8 +206,8 @@ def test_extra_and_thumbsize_shape_list_entries(running: Simulator, clock: Manua
     case.close()
 
 
-def test_search_filters_and_sorts(running: Simulator, clock: ManualClock) -> None:
-    case = fresh(running, clock)
+def test_search_filters_and_sorts(running: Simulator, module_clock: ManualClock) -> None:
+    case = fresh(running, module_clock)
     world = case.world
     newest = case.member.call("doc.search", user_id=world.member.user_id, sort="posted-desc", per_page=3)
     oldest = case.member.call("doc.search", user_id=world.member.user_id, sort="posted-asc", per_page=3)

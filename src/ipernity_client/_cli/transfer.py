@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,35 +156,41 @@ def _upload_files(
     outcome.pending += [(tickets[ticket], ticket) for ticket in late]
 
 
+@contextmanager
+def _resumable(ctx: Context, progress: Progress, what: str) -> Iterator[None]:
+    """Closes the bars however the work ends; on Ctrl-C first tells that the same command resumes it."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        progress.close()
+        ctx.say(f"{what} interrupted: run the same command again to resume")
+        raise
+    finally:
+        progress.close()
+
+
 def upload(ctx: Context, args: argparse.Namespace) -> int:
     files, folders = _check_paths(args)
     progress = Progress("upload", bars=want_bars(sys.stderr), secrets=ctx.settings.secrets)
     outcome = Outcome()
-    with ctx.client(pool_size=max(DEFAULT_POOL, args.workers)) as client:
-        try:
-            if files:
-                progress.begin("files")
-                _upload_files(client, files, args, progress, outcome)
-            for folder in folders:
-                progress.begin(folder.name or str(folder))
-                state = Path(args.state) if args.state is not None else _default_state(client, folder)
-                report = bulk.upload_tree(
-                    client,
-                    folder,
-                    workers=args.workers,
-                    album_id=args.album,
-                    is_public=args.public,
-                    state=state,
-                    progress=progress.item,
-                    timeout=0.0 if args.no_wait else WAIT_SECONDS,
-                )
-                outcome.add(report)
-        except KeyboardInterrupt:
-            progress.close()
-            ctx.say("upload interrupted: run the same command again to resume")
-            raise
-        finally:
-            progress.close()
+    with ctx.client(pool_size=max(DEFAULT_POOL, args.workers)) as client, _resumable(ctx, progress, "upload"):
+        if files:
+            progress.begin("files")
+            _upload_files(client, files, args, progress, outcome)
+        for folder in folders:
+            progress.begin(folder.name or str(folder))
+            state = Path(args.state) if args.state is not None else _default_state(client, folder)
+            report = bulk.upload_tree(
+                client,
+                folder,
+                workers=args.workers,
+                album_id=args.album,
+                is_public=args.public,
+                state=state,
+                progress=progress.item,
+                timeout=0.0 if args.no_wait else WAIT_SECONDS,
+            )
+            outcome.add(report)
     return _summary(ctx, outcome, "uploaded")
 
 
@@ -200,15 +207,8 @@ def backup(ctx: Context, args: argparse.Namespace) -> int:
         raise UsageError([f"--workers must be at least 1, got {args.workers}"])
     progress = Progress("backup", bars=want_bars(sys.stderr), secrets=ctx.settings.secrets)
     outcome = Outcome()
-    with ctx.client(pool_size=max(DEFAULT_POOL, args.workers)) as client:
-        try:
-            outcome.add(bulk.backup(client, args.dir, user_id=args.user, workers=args.workers, progress=progress.item))
-        except KeyboardInterrupt:
-            progress.close()
-            ctx.say("backup interrupted: run the same command again to resume")
-            raise
-        finally:
-            progress.close()
+    with ctx.client(pool_size=max(DEFAULT_POOL, args.workers)) as client, _resumable(ctx, progress, "backup"):
+        outcome.add(bulk.backup(client, args.dir, user_id=args.user, workers=args.workers, progress=progress.item))
     return _summary(ctx, outcome, "downloaded")
 
 

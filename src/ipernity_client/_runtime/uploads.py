@@ -12,7 +12,6 @@ import mimetypes
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +20,7 @@ from .core import BaseClient, Namespace, _parser
 from .errors import ApiError, IpernityError, MethodError, ValidationError
 from .files import FileInput
 from .http import Progress
+from .lazy import Attached
 from .operation import Operation
 
 __all__ = ["Progress", "UploadTicketError", "UploadTimeoutError", "media_of"]
@@ -130,17 +130,12 @@ class QuotaCache:
             return found
 
 
-_QUOTAS: weakref.WeakKeyDictionary[BaseClient, QuotaCache] = weakref.WeakKeyDictionary()
-_QUOTAS_LOCK = threading.Lock()
+_QUOTAS: Attached[BaseClient, QuotaCache] = Attached(QuotaCache)
 
 
 def quota_of(client: BaseClient) -> QuotaCache:
     """The client's one quota cache."""
-    with _QUOTAS_LOCK:
-        cache = _QUOTAS.get(client)
-        if cache is None:
-            cache = _QUOTAS[client] = QuotaCache()
-        return cache
+    return _QUOTAS.of(client)
 
 
 def _ticket_list(tickets: Sequence[str] | str, timeout: float) -> list[str]:

@@ -18,8 +18,7 @@ from .state import Album, Doc, Folder
 
 def find_album(ctx: Context, *, own: bool = False, name: str = "album_id", code: int = 1) -> Album:
     album = ctx.state.albums.get(ctx.number(name) or 0)
-    caller = ctx.caller.user
-    if album is None or (own and (caller is None or caller.user_id != album.owner_id)):
+    if album is None or (own and not ctx.is_owner(album.owner_id)):
         raise ctx.fail(code, "Album not found")
     return album
 
@@ -260,8 +259,7 @@ def album_get_visitors(ctx: Context) -> str:
 
 def find_folder(ctx: Context, *, own: bool = False) -> Folder:
     folder = ctx.state.folders.get(ctx.number("folder_id") or 0)
-    caller = ctx.caller.user
-    if folder is None or (own and (caller is None or caller.user_id != folder.owner_id)):
+    if folder is None or (own and not ctx.is_owner(folder.owner_id)):
         raise ctx.fail(1, "Folder not found")
     return folder
 

@@ -48,6 +48,11 @@ class Context:
             raise ApiFailure(106)
         return self.caller.user
 
+    def is_owner(self, owner_id: int) -> bool:
+        """Whether the caller is the member ``owner_id`` (the finders' ``own`` check)."""
+        caller = self.caller.user
+        return caller is not None and caller.user_id == owner_id
+
     def fail(self, code: int, undocumented: str = "") -> ApiFailure:
         """The method's error ``code``; ``undocumented`` is the text sent where the spec documents none."""
         known = self.api.errors.message(code, self.operation.name)

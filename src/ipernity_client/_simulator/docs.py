@@ -22,7 +22,7 @@ def find_doc(ctx: Context, *, own: bool = False, code: int = 1, name: str = "doc
     caller = ctx.caller.user
     if doc is None or not ctx.state.can_see(doc.owner_id, doc.is_public, doc.is_friend, doc.is_family, caller):
         raise ctx.fail(code, NOT_FOUND)
-    if own and (caller is None or caller.user_id != doc.owner_id):
+    if own and not ctx.is_owner(doc.owner_id):
         raise ctx.fail(code, NOT_FOUND)
     return doc
 

@@ -15,16 +15,16 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-import weakref
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode, urlsplit
 
 from .._runtime.api import Api
+from .._runtime.lazy import Attached
 from .._runtime.operation import Operation
 from . import wire
 from .auth import Page, html
 from .call import ApiFailure, Call, Caller
+from .rules import token_caller
 from .state import App, State
 
 METHODS = ("HMAC-SHA1", "MD5", "PLAINTEXT")
@@ -60,17 +60,12 @@ class OAuthWorld:
     last_timestamp: dict[str, int] = field(default_factory=dict)
 
 
-_worlds: weakref.WeakKeyDictionary[State, OAuthWorld] = weakref.WeakKeyDictionary()
-_worlds_lock = threading.Lock()
+_worlds: Attached[State, OAuthWorld] = Attached(OAuthWorld)
 
 
 def world(state: State) -> OAuthWorld:
     """The OAuth side of ``state`` (a fresh State, as after ``reset``, starts with an empty one)."""
-    with _worlds_lock:
-        found = _worlds.get(state)
-        if found is None:
-            found = _worlds[state] = OAuthWorld()
-        return found
+    return _worlds.of(state)
 
 
 def is_oauth(params: dict[str, str]) -> bool:
@@ -154,18 +149,11 @@ def authorize_call(api: Api, state: State, operation: Operation, call: Call, url
     secret = world(state).access_secrets.get(text) if text else ""
     token = state.tokens.get(text) if secret else None
     app = verify(state, call.http_method, url, call.params, secret)
-    caller = Caller(app)
     if token is None:
         if operation.token:
             raise ApiFailure(106)
-        return caller
-    if token.app_key != app.key:
-        raise ApiFailure(107)
-    caller.token, caller.user = token, state.users[token.user_id]
-    levels = api.service.permission_levels
-    if operation.token and not all(token.allows(scope, level, levels) for scope, level in operation.permissions):
-        raise ApiFailure(110)
-    return caller
+        return Caller(app)
+    return token_caller(api, state, app, operation, token)
 
 
 def paths(authorize_path: str) -> dict[str, str]:

@@ -20,8 +20,7 @@ def visible_post(ctx: Context, post: Post) -> bool:
 
 def find_post(ctx: Context, *, own: bool = False) -> Post:
     post = ctx.state.posts.get(ctx.number("post_id") or 0)
-    caller = ctx.caller.user
-    if post is None or not visible_post(ctx, post) or (own and (caller is None or caller.user_id != post.owner_id)):
+    if post is None or not visible_post(ctx, post) or (own and not ctx.is_owner(post.owner_id)):
         raise ctx.fail(1, "Post not found")
     return post
 

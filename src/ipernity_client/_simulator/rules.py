@@ -21,7 +21,7 @@ from .._runtime.errors import ErrorTable
 from .._runtime.operation import Operation, Param
 from .._runtime.signing import signature
 from .call import ApiFailure, Call, Caller
-from .state import App, Clock, State
+from .state import App, Clock, State, Token
 
 SAYS_MISSING = re.compile(r"missing|empty|not sent|required|no .* (?:was|were) sent", re.IGNORECASE)
 SAYS_INVALID = re.compile(r"invalid arguments?|invalid value|required arguments", re.IGNORECASE)
@@ -145,9 +145,16 @@ def authorize(api: Api, state: State, app: App, operation: Operation, call: Call
             raise ApiFailure(106)
         return caller
     token = state.tokens.get(text)
-    if token is None or token.app_key != app.key:
+    if token is None:
         raise ApiFailure(107)
-    caller.token, caller.user = token, state.users[token.user_id]
+    return token_caller(api, state, app, operation, token)
+
+
+def token_caller(api: Api, state: State, app: App, operation: Operation, token: Token) -> Caller:
+    """The caller holding ``token``: 107 if another app was given it, 110 if it lacks a permission the method needs."""
+    if token.app_key != app.key:
+        raise ApiFailure(107)
+    caller = Caller(app, token, state.users[token.user_id])
     levels = api.service.permission_levels
     if operation.token and not all(token.allows(scope, level, levels) for scope, level in operation.permissions):
         raise ApiFailure(110)

@@ -10,6 +10,7 @@ from . import facts, reply
 from .context import Context
 from .docs import find_doc
 from .paging import paged
+from .posts import find_post
 from .state import Comment, Doc, Note, Post
 
 # Comments one document or post takes before error 4.
@@ -17,14 +18,7 @@ MAX_COMMENTS = 10_000
 
 
 def _target(ctx: Context, on: str) -> Doc | Post:
-    if on == "doc":
-        return find_doc(ctx)
-    post = ctx.state.posts.get(ctx.number("post_id") or 0)
-    if post is None or not ctx.state.can_see(
-        post.owner_id, post.is_public, post.share in (2, 3), post.share in (1, 3), ctx.caller.user
-    ):
-        raise ctx.fail(1, "Post not found")
-    return post
+    return find_doc(ctx) if on == "doc" else find_post(ctx)
 
 
 def _comment_reply(ctx: Context, comment: Comment) -> str:
