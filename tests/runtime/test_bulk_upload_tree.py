@@ -73,6 +73,34 @@ def test_progress_sees_every_file_end_once(client: ipernity_client.Client, clock
     assert sum(event.outcome == "sent" for event in events) == len(photos)
 
 
+def test_file_progress_follows_each_file_sent_up_to_its_size(
+    sim: Simulator, client: ipernity_client.Client, clock: ManualClock, tmp_path: Path
+) -> None:
+    photos = tree(tmp_path, 4)
+    photos[0].write_bytes(bytes(range(256)) * 6000)  # 1.5 MB: several steps of 512 KiB
+    sim.state.add_doc(sim.state.member, photos[3].name, photos[3].read_bytes())
+    seen: list[tuple[str, Path | None, int, int]] = []  # list.append is atomic: workers and caller share it
+    report = bulk.upload_tree(
+        client,
+        tmp_path,
+        workers=2,
+        progress=lambda event: seen.append((event.outcome, event.path, 0, 0)),
+        file_progress=lambda path, sent, size: seen.append(("bytes", path, sent, size)),
+        sleep=clock.advance,
+    )
+    assert [entry.path for entry in report.skipped] == [photos[3]] and len(report.uploaded) == 3
+    for path in photos[:3]:
+        counts = [(sent, size) for kind, at, sent, size in seen if kind == "bytes" and at == path]
+        assert {size for _, size in counts} == {path.stat().st_size}
+        sent = [count for count, _ in counts]
+        assert sent[0] == 0 and sent[-1] == path.stat().st_size
+        assert sent == sorted(set(sent)), sent  # increasing
+        last = max(i for i, (kind, at, _, _) in enumerate(seen) if kind == "bytes" and at == path)
+        assert seen.index(("sent", path, 0, 0)) > last  # the bytes end before the file's "sent" event
+    assert len([kind for kind, at, _, _ in seen if kind == "bytes" and at == photos[0]]) > 3
+    assert not [at for kind, at, _, _ in seen if kind == "bytes" and at == photos[3]]  # skipped: never sent
+
+
 def test_an_interrupted_run_resumes_without_sending_anything_twice(
     sim: Simulator, client: ipernity_client.Client, clock: ManualClock, tmp_path: Path
 ) -> None:

@@ -3,9 +3,10 @@
 Folders go through ``bulk.upload_tree`` with a state file per folder, account and endpoint (in
 the config directory unless ``--state`` names one), so the same command run again after an
 interruption re-sends nothing; files given one by one are checked against the account
-(doc.checkMD5) and sent with a byte progress bar. ``--no-wait`` looks at the tickets once:
-those still processing are listed as pending (a folder's are collected by the next run; a file's
-ticket is printed for upload.checkTickets).
+(doc.checkMD5). Every file being sent, given or in a folder, has a byte progress bar under the
+overall one (moved from the worker threads; ``Progress`` locks). ``--no-wait`` looks at the
+tickets once: those still processing are listed as pending (a folder's are collected by the
+next run; a file's ticket is printed for upload.checkTickets).
 """
 
 from __future__ import annotations
@@ -188,6 +189,7 @@ def upload(ctx: Context, args: argparse.Namespace) -> int:
                 is_public=args.public,
                 state=state,
                 progress=progress.item,
+                file_progress=progress.sending,
                 timeout=0.0 if args.no_wait else WAIT_SECONDS,
             )
             outcome.add(report)

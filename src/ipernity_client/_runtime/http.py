@@ -23,6 +23,7 @@ from .errors import (
     TransportError,
     ValidationError,
 )
+from .watchdog import HeadersLate, headers_by
 
 DEFAULT_MAX_REPLY_SIZE = 64 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -139,7 +140,7 @@ class Transport:
         prepared.prepare_hooks(session.hooks)
         return prepared
 
-    def _dispatch(self, prepared: requests.PreparedRequest, timeout: Any) -> requests.Response:
+    def _dispatch(self, prepared: requests.PreparedRequest, timeout: Any, deadline: float | None) -> requests.Response:
         """``Session.send`` without redirects: the adapter, the response hooks and the cookie jar.
 
         Even with ``allow_redirects=False`` requests parses a redirect's Location (and raises
@@ -147,7 +148,14 @@ class Transport:
         """
         session = self.session
         started = time.perf_counter()
-        response = session.get_adapter(url=str(prepared.url)).send(prepared, timeout=timeout, **self.settings)
+        adapter = session.get_adapter(url=str(prepared.url))
+        with headers_by(deadline, adapter, prepared, self.settings) as watch:
+            try:
+                response = adapter.send(prepared, timeout=timeout, **self.settings)
+            except requests.ConnectionError:
+                if watch.expired:
+                    raise HeadersLate("the headers did not arrive before the deadline") from None
+                raise
         response.elapsed = timedelta(seconds=time.perf_counter() - started)
         hooked: requests.Response = dispatch_hook(  # type: ignore[no-untyped-call]
             "response", prepared.hooks, response, timeout=timeout, **self.settings
@@ -181,10 +189,14 @@ class Transport:
                 data, headers, opened = _multipart(request)
             prepared = self._prepare(request, data, headers)
             wait = _capped(timeout, None if deadline is None else deadline - started)
-            response = self._dispatch(prepared, wait)
+            response = self._dispatch(prepared, wait, None if request.uploads else deadline)
             if deadline is not None and request.uploads:
                 deadline = time.monotonic() + (deadline - started)
             reply = _read(response, _read_timeout(timeout), deadline, max_size, method_name, request.url)
+        except HeadersLate:
+            failure = RequestTimeoutError(
+                "the reply did not arrive before the deadline", method=method_name, url=request.url
+            )
         except requests.Timeout:
             failure = RequestTimeoutError(f"no reply within {timeout} s", method=method_name, url=request.url)
         except requests.ConnectionError as exc:

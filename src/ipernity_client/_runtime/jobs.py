@@ -75,6 +75,9 @@ class Event(NamedTuple):
 
 ProgressCallback = Callable[[Event], object]
 
+# upload_tree's byte progress of one file: (path, bytes of the file sent so far, the file's size).
+FileProgressCallback = Callable[[Path, int, int], object]
+
 
 class Tally:
     """The report and the ``progress`` calls of one job; used from the calling thread only."""

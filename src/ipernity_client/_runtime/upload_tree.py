@@ -19,13 +19,14 @@ from .core import BaseClient
 from .errors import IpernityError, ValidationError
 from .jobs import (
     ITEM_ERRORS,
+    FileProgressCallback,
     ProgressCallback,
     Report,
     Tally,
     check_workers,
     run_bounded,
 )
-from .uploads import UploadHelpers, UploadTicketError, UploadTimeoutError
+from .uploads import Progress, UploadHelpers, UploadTicketError, UploadTimeoutError
 
 # doc.checkMD5 takes at most 20 checksums a call.
 MD5_PER_CALL = 20
@@ -162,6 +163,7 @@ def upload_tree(
     is_public: bool | None = False,
     state: str | os.PathLike[str] | None = None,
     progress: ProgressCallback | None = None,
+    file_progress: FileProgressCallback | None = None,
     check_quota: bool = True,
     timeout: float = 600,
     sleep: Callable[[float], object] = time.sleep,
@@ -177,6 +179,13 @@ def upload_tree(
     failure (quota, unreadable file, invalid ticket…) is listed in ``Report.failed`` and the
     others go on. ``progress(event)`` is called from the calling thread (see ``Event``); an
     exception it raises stops the run, state kept.
+
+    ``file_progress(path, sent, size)`` follows each file as it streams: bytes of the file sent
+    so far (the request body's progress scaled to the file), at the start, at least every MiB
+    and at the end (``sent == size``); a send retried after a rate limit starts again from 0.
+    It is called from the worker threads, several files at once: it must be thread-safe and
+    should not raise. A file's last call comes before its ``"sent"`` or ``"failed"`` event,
+    which also tells when a send stopped short.
     """
     check_workers(client, workers, "upload_tree")
     root = Path(folder)
@@ -197,7 +206,9 @@ def upload_tree(
         params: dict[str, Any] = {"is_public": is_public, "album_id": album_id}
 
         def send(item: _File) -> _File:
-            item.ticket = uploads.send_file(item.path, {"title": item.path.stem, **params}, check_quota=check_quota)
+            streaming = _file_bytes(item, file_progress) if file_progress is not None else None
+            values = {"title": item.path.stem, **params}
+            item.ticket = uploads.send_file(item.path, values, progress=streaming, check_quota=check_quota)
             if journal is not None:
                 journal.write(name=item.name, size=item.size, mtime_ns=item.mtime_ns, md5=item.md5, ticket=item.ticket)
             return item
@@ -217,6 +228,15 @@ def upload_tree(
         if journal is not None:
             journal.close()
     return tally.report
+
+
+def _file_bytes(item: _File, file_progress: FileProgressCallback) -> Progress:
+    """The upload's ``(body_sent, body_total)`` as ``file_progress(path, file_sent, file_size)``."""
+
+    def report(sent: int, total: int) -> None:
+        file_progress(item.path, item.size if sent >= total else sent * item.size // total, item.size)
+
+    return report
 
 
 def _fingerprints(
