@@ -121,7 +121,7 @@ def headers_by(
     global _thread
     watch = Watch()
     pool = None if deadline is None else _pool(adapter, prepared, settings)
-    if pool is None:
+    if deadline is None or pool is None:
         yield watch
         return
     _track(pool)
@@ -134,8 +134,10 @@ def headers_by(
         if len(_due) > 256:  # finished calls wait for their deadline in the heap: sweep them now and then
             _due[:] = [entry for entry in _due if not entry[2].done]
             heapq.heapify(_due)
-        heapq.heappush(_due, (deadline, next(_order), watch))  # type: ignore[misc]  # the counter breaks ties: watches are never compared
-        _lock.notify()
+        sooner = not _due or deadline < _due[0][0]
+        heapq.heappush(_due, (deadline, next(_order), watch))  # the counter breaks ties: watches are never compared
+        if sooner:  # waking the thread costs a switch: only when it must wake earlier than planned
+            _lock.notify()
     try:
         yield watch
     finally:
