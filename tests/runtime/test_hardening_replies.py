@@ -108,7 +108,8 @@ def test_json_nested_a_thousand_deep_is_an_invalid_response(loopback: Loopback, 
     loopback.replies.append(Reply(200, '{"api": {"status": "ok"}, "doc": ' + "[" * 5000 + "]" * 5000 + "}"))
     with pytest.raises(errors.InvalidResponseError) as caught:
         make(loopback.url, protocol, "json").doc.get(doc_id=1)
-    assert caught.value.reason == "the reply is not valid JSON"
+    # Before 3.13 json.loads gives up with RecursionError; 3.13 parses it, and the lists hold no document.
+    assert caught.value.reason in ("the reply is not valid JSON", "the reply has no doc_id attribute")
 
 
 def test_lists_nested_under_the_recursion_limit_give_a_value() -> None:
