@@ -24,7 +24,7 @@ from .batching import batched
 from .coerce import MissingElement
 from .errors import ErrorReply, InvalidResponseError, IpernityError, ValidationError, scrubbed, secret_forms
 from .http import DEFAULT_MAX_REPLY_SIZE, HttpReply, HttpRequest, Progress, Transport
-from .logs import LOGGER, guard_urllib3, log_attempt, log_retry, shown_params
+from .logs import LOGGER, SECRET_NAMES, guard_urllib3, log_attempt, log_retry, shown_params
 from .operation import Operation
 from .options import option_problems
 from .pages import walk
@@ -40,8 +40,6 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = (10.0, 60.0)
 # The longest a call may take, retries and their pauses included (an upload's sending excepted).
 DEFAULT_DEADLINE = 300.0
-# Request parameters that are secrets or prove one; masked in every exception (with the client's own).
-SIGNED_CREDENTIALS = ("api_sig", "auth_token", "oauth_signature")
 DEFAULT_RETRY = RetryPolicy()
 
 
@@ -296,7 +294,7 @@ class BaseClient(AuthFlows):
 
     def _credentials(self, signed: Mapping[str, str]) -> list[str | None]:
         """What no exception may show: the secret, the token and the signatures of this request."""
-        found = [self.api_secret, self.auth_token, *(signed.get(name) for name in SIGNED_CREDENTIALS)]
+        found = [self.api_secret, self.auth_token, *(signed.get(name) for name in SECRET_NAMES)]
         return [*found, getattr(self._signer, "token_secret", None)]  # an OAuth signer's token secret
 
     def signed_url(self, method: str, **params: Any) -> str:

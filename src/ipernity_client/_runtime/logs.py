@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 LOGGER = logging.getLogger("ipernity_client")
-# Wire names whose values are never written anywhere: tokens, signatures, secrets.
+# Wire names whose values are never written anywhere (log lines, exception texts): tokens, signatures, secrets.
 SECRET_NAMES = frozenset(
     {
         "api_secret",

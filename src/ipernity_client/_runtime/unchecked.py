@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import ValidationError
 from .operation import Operation
+from .validation import unencodable
 
 PLAIN_DATA = "the reply's elements as plain data"
 
@@ -37,20 +38,14 @@ def loose_values(method: str, values: Mapping[str, Any]) -> tuple[dict[str, str]
     """(wire parameters, files): paths, bytes and binary file objects are files, the rest text."""
     wire: dict[str, str] = {}
     uploads: dict[str, Any] = {}
-    problems: list[str] = []
     for name, value in values.items():
         if value is None:
             continue
         if isinstance(value, (bytes, os.PathLike)) or hasattr(value, "read"):
             uploads[name] = value
-            continue
-        text = _text(value)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            problems.append(f"{name}: holds a character that cannot be sent (a lone surrogate)")
-            continue
-        wire[name] = text
+        else:
+            wire[name] = _text(value)
+    problems = unencodable(wire)
     if problems:
         raise ValidationError(method, problems)
     return wire, uploads

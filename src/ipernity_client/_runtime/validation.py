@@ -150,7 +150,7 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {match!r}, {python_name(match)}?)" if "." in match else f" (did you mean {match!r}?)"
 
 
-def _unencodable(wire: Mapping[str, str]) -> list[str]:
+def unencodable(wire: Mapping[str, str]) -> list[str]:
     """Values that cannot be written as UTF-8 (a lone surrogate, as a file name can give)."""
     problems = []
     for name, value in wire.items():
@@ -225,7 +225,7 @@ def prepare(
             refused.add(name)
         elif text is not None and (text != "" or param is None or param.type != "list"):
             wire[name] = text
-    problems += _unencodable(wire)
+    problems += unencodable(wire)
     if validate:
         for param in operation.params:
             if param.required and param.name not in wire and param.name not in uploads and param.name not in refused:
