@@ -22,7 +22,7 @@ import pytest
 
 import ipernity_client
 from ipernity_client import errors
-from ipernity_client._runtime import coerce
+from ipernity_client._runtime import coerce, http
 
 from ..conftest import COMBINATIONS, every_protocol
 from ..loopback import Loopback, Reply
@@ -186,12 +186,29 @@ def test_a_dripped_reply_ends_at_the_deadline_not_after_every_byte() -> None:
 
 
 def test_the_deadline_covers_retries() -> None:
-    """A read that keeps failing is retried only while the call's deadline allows another try."""
+    """A read that keeps failing is retried only while the call's deadline allows another try.
+
+    The call ends with the server's own error; on a machine so loaded that the last attempt
+    itself outlives the deadline, it ends in the timeout instead: both are bounded and typed.
+    """
     with raw_server(answer("503 Busy", b"<html>busy</html>", "Content-Type: text/html")) as (url, seen):
         retry = ipernity_client.RetryPolicy(attempts=100, backoff=0.2, max_backoff=0.2)
-        with pytest.raises(errors.InvalidResponseError):
+        with pytest.raises((errors.InvalidResponseError, errors.RequestTimeoutError)):
             make(url, retry=retry, deadline=1.0).test.echo(echo="x")
-    assert 2 <= len(seen) < 100
+    assert 2 <= len(seen) <= 11  # pauses of 0.1 to 0.2 s (jitter) within 1 s
+
+
+def test_a_reply_complete_when_the_deadline_passes_is_kept() -> None:
+    """The deadline ends a reply that is still arriving, not one already read to its end."""
+
+    def last_piece_late() -> Iterator[bytes]:
+        yield b"{"
+        time.sleep(0.02)
+        yield b"}"
+
+    assert http._collect(last_piece_late(), time.monotonic() + 0.01, 100, "test.echo", 200, "u") == b"{}"
+    with pytest.raises(errors.RequestTimeoutError):
+        http._collect(iter([b"{", b"x", b"}"]), time.monotonic() - 1, 100, "test.echo", 200, "u")
 
 
 @pytest.mark.parametrize(

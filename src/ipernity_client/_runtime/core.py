@@ -270,8 +270,8 @@ class BaseClient(AuthFlows):
                 if self.retry is None or not self.retry.should_retry(operation, error, attempt):
                     raise
                 wait = self.retry.delay(attempt, error, reply.retry_after if reply is not None else None)
-                if ends is not None and time.monotonic() + wait >= ends:
-                    raise
+                if ends is not None and time.monotonic() + wait + (time.perf_counter() - started) >= ends:
+                    raise  # no time left for another attempt as long as this one: keep the real cause
                 log_retry(operation.name, error, attempt, wait)
                 self.retry.sleep(wait)
                 attempt += 1

@@ -336,11 +336,13 @@ def _collect(
     """Join ``chunks`` while the deadline holds and the total stays within ``max_size``."""
     parts: list[bytes] = []
     size = 0
+    late = False
     for chunk in chunks:
+        if late:  # more is still coming after the deadline; a reply that ended in time is kept
+            raise RequestTimeoutError("the reply did not arrive before the deadline", method=method, url=url)
         size += len(chunk)
         if size > max_size:
             raise ReplyTooLargeError(method=method, status=status, limit=max_size)
         parts.append(chunk)
-        if deadline is not None and time.monotonic() > deadline:
-            raise RequestTimeoutError("the reply did not arrive before the deadline", method=method, url=url)
+        late = deadline is not None and time.monotonic() > deadline
     return b"".join(parts)
