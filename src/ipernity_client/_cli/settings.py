@@ -6,12 +6,13 @@ import argparse
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from .._runtime import environment
 from .exits import UsageError
 
-ENV_KEY = "IPERNITY_API_KEY"
-ENV_SECRET = "IPERNITY_API_SECRET"
-ENV_TOKEN = "IPERNITY_AUTH_TOKEN"
-ENV_ENDPOINT = "IPERNITY_ENDPOINT"
+ENV_KEY = environment.API_KEY
+ENV_SECRET = environment.API_SECRET
+ENV_TOKEN = environment.AUTH_TOKEN
+ENV_ENDPOINT = environment.ENDPOINT
 
 
 class Settings(NamedTuple):

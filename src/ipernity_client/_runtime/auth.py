@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, Protocol, SupportsIndex, TypeVar
 from urllib.parse import urlencode, urlsplit
 
+from . import environment
 from .errors import InvalidResponseError, IpernityError, MethodError, ValidationError
 from .http import HttpReply
 from .rest import RestCodec
@@ -38,7 +39,7 @@ log = logging.getLogger("ipernity_client.auth")
 # auth.getToken's own code for a frob nobody approved yet ("invalid or already used", notes 3.6):
 # the one error the desktop flow waits through.
 PENDING_APPROVAL = 2
-ENVIRONMENT = ("IPERNITY_API_KEY", "IPERNITY_API_SECRET", "IPERNITY_AUTH_TOKEN", "IPERNITY_ENDPOINT")
+ENVIRONMENT = (environment.API_KEY, environment.API_SECRET, environment.AUTH_TOKEN, environment.ENDPOINT)
 
 
 class LoginTimeoutError(IpernityError):

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from . import environment
 from .auth import Member, OAuthToken, Token, member_of
 from .errors import IpernityError
 
@@ -26,7 +27,7 @@ __all__ = ["CONFIG_DIR_VARIABLE", "CredentialStore", "CredentialsError", "defaul
 
 APP_NAME = "ipernity-client"
 FILE_NAME = "credentials.json"
-CONFIG_DIR_VARIABLE = "IPERNITY_CONFIG_DIR"
+CONFIG_DIR_VARIABLE = environment.CONFIG_DIR
 FORMAT_VERSION = 1
 _lock = threading.Lock()
 

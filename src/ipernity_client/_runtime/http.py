@@ -105,9 +105,12 @@ class Transport:
 
     def __init__(self, session: requests.Session, endpoint: str) -> None:
         self.session = session
+        # A session's own CA bundle (or verify=False) wins over REQUESTS_CA_BUNDLE, which in
+        # requests' Session.request would silently replace it.
+        verify = None if session.verify is True else session.verify
         # Streamed, so that the size limit and the deadline hold while the reply arrives.
         self.settings: dict[str, Any] = {
-            **session.merge_environment_settings(endpoint, {}, None, None, None),
+            **session.merge_environment_settings(endpoint, {}, None, verify, None),
             "stream": True,
         }
         self.netrc_auth = requests.utils.get_netrc_auth(endpoint) if session.trust_env else None
@@ -225,6 +228,12 @@ def _connection_failed(exc: requests.ConnectionError, method: str, url: str) -> 
     reason = getattr(first, "reason", first)
     if isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
         return RequestTimeoutError("no connection within the timeout", method=method, url=url)
+    if isinstance(exc, requests.exceptions.SSLError):  # its text quotes the signed URL: named, never shown
+        return ConnectionFailedError(
+            "the TLS handshake failed (is the server's certificate trusted? see the session's `verify`)",
+            method=method,
+            url=url,
+        )
     name = type(first).__name__ if isinstance(first, Exception) else type(exc).__name__
     return ConnectionFailedError(f"connection failed ({name})", method=method, url=url)
 

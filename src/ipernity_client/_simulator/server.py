@@ -8,6 +8,8 @@ slowly, truncated or not at all when a fault says so.
 from __future__ import annotations
 
 import re
+import socket
+import ssl
 import sys
 import threading
 import time
@@ -93,14 +95,24 @@ class _HttpServer(ThreadingHTTPServer):
     # socketserver's default backlog of 5 resets connections when a few threads call at once.
     request_queue_size = 1024
 
-    def __init__(self, address: tuple[str, int], dispatcher: Dispatcher, routes: Routes) -> None:
+    def __init__(
+        self, address: tuple[str, int], dispatcher: Dispatcher, routes: Routes, tls: ssl.SSLContext | None
+    ) -> None:
         super().__init__(address, _RequestHandler)
         self.dispatcher = dispatcher
         self.routes = routes
+        self.tls = tls
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        """The accepted connection, wrapped for TLS; the handshake runs in the request's own thread."""
+        conn, address = super().get_request()
+        if self.tls is not None:
+            conn = self.tls.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+        return conn, address
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hung up (after a timeout, say) is normal here; anything else is reported."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
+        """A client that hung up (after a timeout, say) or refused the certificate is normal here."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError)):
             super().handle_error(request, client_address)
 
 
@@ -216,7 +228,9 @@ class SimulatorEngine:
     It serves the API of its ``api`` class attribute and hands out clients of ``client_class``:
     the generated package binds both as ``ipernity_client.testing.Simulator``. Use it as a context
     manager (or ``start``/``stop``); point a client at ``endpoint``. The demo app (``api_key``,
-    ``api_secret``) and its member ``state.member`` exist from the start.
+    ``api_secret``) and its member ``state.member`` exist from the start. With ``tls`` (a server
+    ``ssl.SSLContext`` holding a certificate for the host) it serves HTTPS, where ipernity's rules
+    differ: PLAINTEXT OAuth signatures are accepted there only.
     """
 
     api: ClassVar[Api]
@@ -231,6 +245,7 @@ class SimulatorEngine:
         upload_seconds: float = 5.0,
         rate_limit: RateLimit | None = None,
         seed: int = 0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         if not hasattr(type(self), "api"):
             raise TypeError(f"{type(self).__name__} names no API to serve; use ipernity_client.testing.Simulator")
@@ -241,6 +256,7 @@ class SimulatorEngine:
         self.dispatcher = Dispatcher(self.api, self.state, self.faults, self.limiter, self.log)
         self.routes = Routes(self.api.service)
         self._address = (host, port)
+        self._tls = tls
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -257,7 +273,7 @@ class SimulatorEngine:
     def start(self: S) -> S:
         """Listen (on a free port unless one was given) and serve in a background thread."""
         if self._server is None:
-            self._server = _HttpServer(self._address, self.dispatcher, self.routes)
+            self._server = _HttpServer(self._address, self.dispatcher, self.routes, self._tls)
             self.dispatcher.endpoint = self.endpoint
             self._thread = threading.Thread(
                 target=self._server.serve_forever, args=(POLL_SECONDS,), name="ipernity-simulator", daemon=True
@@ -278,7 +294,7 @@ class SimulatorEngine:
         if self._server is None:
             raise RuntimeError("the simulator is not running; call start() or use it in a with block")
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self._tls else 'http'}://{host!s}:{port}"
 
     @property
     def api_key(self) -> str:
