@@ -41,6 +41,8 @@ class Client(BaseClient):
         timeout: Seconds to wait for a connection and for each read of the reply.
         deadline: Seconds a whole call may take, retries and their pauses included (default
             300; None for no limit). A reply still arriving then ends in RequestTimeoutError.
+        attempt_deadline: Seconds one attempt may take, all of it (default None: only
+            ``deadline``); a read cut short is retried like a timeout while ``deadline`` allows.
         max_reply_size: The largest reply accepted, in bytes after decompression (default
             64 MiB); a larger one raises ReplyTooLargeError.
         session: A requests.Session to send with; one is created otherwise.

@@ -6,12 +6,18 @@ them; the parsing and formatting details are tested in-process.
 
 from __future__ import annotations
 
+import functools
 import os
+import queue
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -51,11 +57,108 @@ def ipernity(*args: str, env: Mapping[str, str] | None = None) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def start(*args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
-    """Start ``ipernity ARGS`` in the background, its output piped."""
-    return subprocess.Popen(
-        command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(env)
-    )
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Children started here get Ctrl-C as a user's command does, even when this suite ignores SIGINT.
+
+    A suite run as a background job of a shell ignores SIGINT, children inherit that, and a
+    Python started so never raises KeyboardInterrupt: its Ctrl-C tests would wait in vain.
+    A handler (unlike "ignore") is reset to the default when the child starts.
+    """
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Background:
+    """``ipernity ARGS`` running in the background: its output line by line, every wait bounded by HANG.
+
+    A reader thread per stream queues the lines, so waiting for one can time out (a pipe's
+    ``readline`` cannot); a command still running when the test ends is killed.
+    """
+
+    def __init__(self, args: tuple[str, ...], env: Mapping[str, str] | None) -> None:
+        with interruptible():
+            self.process = subprocess.Popen(
+                command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(env)
+            )
+        self._lines: dict[str, queue.Queue[str | None]] = {"out": queue.Queue(), "err": queue.Queue()}
+        self._readers = [
+            threading.Thread(target=self._read, args=(stream, self._lines[name]), daemon=True)
+            for name, stream in (("out", self.process.stdout), ("err", self.process.stderr))
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    @staticmethod
+    def _read(stream: IO[str] | None, lines: queue.Queue[str | None]) -> None:
+        assert stream is not None
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    def line(self, stream: str = "out") -> str:
+        """The next line the command writes on std``stream`` ("" at its end); fails after HANG seconds."""
+        try:
+            line = self._lines[stream].get(timeout=HANG)
+        except queue.Empty:
+            self.kill()
+            pytest.fail(f"no line on std{stream} within {HANG} s")
+        if line is None:
+            self._lines[stream].put(None)
+            return ""
+        return line
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def interrupt(self) -> None:
+        """Ctrl-C."""
+        self.process.send_signal(signal.SIGINT)
+
+    def finish(self) -> Run:
+        """Wait for the end (at most HANG seconds, else kill and fail): exit code and the output not read yet."""
+        try:
+            code = self.process.wait(timeout=HANG)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            pytest.fail(f"{self.process.args!r} still running after {HANG} s")
+        for reader in self._readers:
+            reader.join(timeout=HANG)
+        return Run(code, self._rest("out"), self._rest("err"))
+
+    def _rest(self, stream: str) -> str:
+        return "".join(iter(functools.partial(self.line, stream), ""))
+
+    def kill(self) -> None:
+        """Kill the command if it still runs (a test that failed midway), and close its pipes."""
+        if self.running():
+            self.process.kill()
+            self.process.wait(timeout=HANG)
+        for reader in self._readers:
+            reader.join(timeout=HANG)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@pytest.fixture
+def start() -> Iterator[Callable[..., Background]]:
+    """Start ``ipernity ARGS`` in the background: ``start(*args, env=...)``; killed at the end if still running."""
+    started: list[Background] = []
+
+    def launch(*args: str, env: Mapping[str, str] | None = None) -> Background:
+        started.append(Background(args, env))
+        return started[-1]
+
+    yield launch
+    for process in started:
+        process.kill()
 
 
 @pytest.fixture

@@ -51,6 +51,19 @@ def test_help_shows_parameters_errors_and_an_example(capsys: pytest.CaptureFixtu
     assert "Example reply (XML):" in out
 
 
+def test_help_leaves_out_a_label_the_documentation_does_not_give(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(BINDING, ["help", "doc.tags.add"], environ={}) == 0
+    out = capsys.readouterr().out
+    assert "  1  The document ID is invalid" in out and "label unknown" not in out
+    assert run(BINDING, ["--json", "help", "doc.tags.add"], environ={}) == 0
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    assert errors[0] == {
+        "code": 1,
+        "label": None,
+        "message": "The document ID is invalid or insufficient permissions to view this doc.",
+    }
+
+
 def test_help_of_an_unknown_method_suggests_the_closest(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(BINDING, ["help", "doc.gte"], environ={}) == 2
     assert "unknown method 'doc.gte' (did you mean 'doc.get'" in capsys.readouterr().err

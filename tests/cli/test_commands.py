@@ -8,12 +8,13 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ipernity_client.testing import Fault, Simulator
 
-from .conftest import assert_no_secret, ipernity, start
+from .conftest import Background, Run, assert_no_secret, ipernity
 
 # Bounds a wait for something that happens almost at once; reaching it fails the test.
 PATIENCE = 60.0
@@ -24,6 +25,24 @@ def _wait_for(condition: Callable[[], bool]) -> None:
     while not condition():
         assert time.monotonic() < deadline, "gave up waiting"
         time.sleep(0.02)
+
+
+def _free_port() -> int:
+    """A port nobody listens on (once the probe is closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def ignoring_sigint() -> Iterator[None]:
+    """This process ignores Ctrl-C meanwhile, as a shell's background job does (and its children inherit)."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_call_gives_one_model_over_every_protocol_and_format(sim: Simulator, member_env: dict[str, str]) -> None:
@@ -98,9 +117,7 @@ def test_validation_exits_2_listing_every_problem_and_sends_nothing(
 
 
 def test_no_reply_exits_3_and_json_errors_are_machine_readable(member_env: dict[str, str]) -> None:
-    with socket.socket() as probe:  # a port nobody listens on once closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     # A write: never retried, so the failure is immediate.
     run = ipernity(
         "--json", "call", "album.create", "title=x", "--endpoint", f"http://127.0.0.1:{port}", env=member_env
@@ -112,37 +129,41 @@ def test_no_reply_exits_3_and_json_errors_are_machine_readable(member_env: dict[
     assert_no_secret(run, member_env)
 
 
-def test_ctrl_c_exits_130(sim: Simulator, member_env: dict[str, str]) -> None:
+def test_ctrl_c_exits_130(sim: Simulator, member_env: dict[str, str], start: Callable[..., Background]) -> None:
     doc = sim.state.add_doc(sim.state.member, "car.jpg", b"jpeg")
     sim.faults.script(Fault.slow(PATIENCE), method="doc.get")  # a slow fault delays a successful reply
-    process = start("call", "doc.get", f"doc_id={doc.doc_id}", env=member_env)
-    _wait_for(lambda: sim.log.count("doc.get") == 1)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=PATIENCE)
-    assert (process.returncode, out, err) == (130, "", "ipernity: error: interrupted\n")
+    with ignoring_sigint():  # as in a suite run as a background job: the command must still get Ctrl-C
+        process = start("call", "doc.get", f"doc_id={doc.doc_id}", env=member_env)
+    _wait_for(lambda: sim.log.count("doc.get") == 1 or not process.running())
+    process.interrupt()
+    assert process.finish() == Run(130, "", "ipernity: error: interrupted\n")
 
 
-def test_the_simulator_command_prints_what_the_other_commands_need(tmp_path: Path) -> None:
-    process = start("simulator", "--upload-seconds", "0")
-    assert process.stdout is not None
-    banner = process.stdout.readline()
-    assert banner.startswith("# ipernity simulator on http://127.0.0.1:")
-    env = dict(process.stdout.readline().removeprefix("export ").strip().split("=", 1) for _ in range(4))
+def test_the_simulator_command_prints_what_the_other_commands_need(start: Callable[..., Background]) -> None:
+    port = _free_port()
+    process = start("simulator", "--upload-seconds", "0", "--port", str(port))
+    assert process.line().startswith(f"# ipernity simulator on http://127.0.0.1:{port}; the token acts as demo")
+    env = dict(process.line().removeprefix("export ").strip().split("=", 1) for _ in range(4))
     assert set(env) == {"IPERNITY_ENDPOINT", "IPERNITY_API_KEY", "IPERNITY_API_SECRET", "IPERNITY_AUTH_TOKEN"}
     quota = ipernity("--json", "call", "account.getQuota", env=env)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=PATIENCE)
+    process.interrupt()
+    stopped = process.finish()
     assert quota.code == 0, quota.err
     assert json.loads(quota.out)["is_pro"] is True
-    assert process.returncode == 0 and err == "Press Ctrl-C to stop.\nstopped\n"
+    assert stopped == Run(0, "", "Press Ctrl-C to stop.\nstopped\n")
 
 
 def test_the_console_script_runs_help_and_completes_method_names(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "ipernity"
     done = subprocess.run([script, "help", "doc.get"], capture_output=True, text=True, timeout=PATIENCE)
     assert done.returncode == 0 and done.stdout.startswith("doc.get: Details of one document.")
+    assert _complete("ipernity call doc.tags.r", tmp_path) == ["doc.tags.remove "]
+    assert _complete("ipernity call doc.tags.add doc_id=1 k", tmp_path) == ["keywords="]
+
+
+def _complete(line: str, tmp_path: Path) -> list[str]:
+    """What the shell's completion (argcomplete, the ``cli`` extra) offers at the end of ``line``."""
     answer = tmp_path / "completions"
-    line = "ipernity call doc.tags.r"
     completion = ipernity(
         env={
             "_ARGCOMPLETE": "1",
@@ -152,4 +173,20 @@ def test_the_console_script_runs_help_and_completes_method_names(tmp_path: Path)
         }
     )
     assert completion.code == 0, completion.err
-    assert answer.read_text().split("\v") == ["doc.tags.remove "]
+    return answer.read_text().split("\v")
+
+
+def test_options_stand_for_the_variables_and_methods_runs_as_a_command(sim: Simulator) -> None:
+    token = sim.token({"doc": "read"}).token
+    flags = ["--key", sim.api_key, "--secret", sim.api_secret, "--token", token, "--endpoint", sim.endpoint]
+    who = ipernity("whoami", *flags)  # no IPERNITY_* variable at all
+    assert who.code == 0, who.err
+    assert who.out.startswith("demo (user_id 100001, PRO); permissions: blog=none, doc=read, network=none")
+    assert sim.api_secret not in who.text() and token not in who.text()
+    listed = ipernity("methods", "doc.tags.*")
+    assert listed.code == 0 and [line.split()[0] for line in listed.out.splitlines()] == [
+        "doc.tags.add",
+        "doc.tags.edit",
+        "doc.tags.getList",
+        "doc.tags.remove",
+    ]

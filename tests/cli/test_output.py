@@ -10,6 +10,8 @@ import pytest
 
 from ipernity_client._cli.exits import API_ERROR, INTERRUPTED, TRANSPORT, USAGE, UsageError, describe, exit_code, scrub
 from ipernity_client._cli.output import to_data
+from ipernity_client.auth import LoginTimeoutError
+from ipernity_client.credentials import CredentialsError
 from ipernity_client.errors import (
     ConnectionFailedError,
     InvalidResponseError,
@@ -53,6 +55,7 @@ def test_exit_codes_follow_the_kind_of_failure() -> None:
     assert exit_code(InvalidResponseError("HTML", method="doc.get", status=502, snippet="<html>")) == TRANSPORT
     assert exit_code(KeyboardInterrupt()) == INTERRUPTED
     assert exit_code(OSError("disk full")) == API_ERROR
+    assert exit_code(CredentialsError("credentials.json is readable by others: chmod 600 it")) == USAGE
 
 
 @pytest.mark.parametrize(
@@ -74,3 +77,5 @@ def test_an_error_is_described_on_one_line() -> None:
     assert "\n" not in describe(error)
     assert describe(OSError(28, "No space left")) == "OSError: [Errno 28] No space left"
     assert describe(KeyboardInterrupt()) == "interrupted"
+    timeout = LoginTimeoutError("login: the link was not approved within 300 s")
+    assert describe(timeout) == "login: the link was not approved within 300 s"  # the package's own words

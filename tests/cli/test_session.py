@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -12,19 +13,18 @@ import requests
 from ipernity_client.credentials import CredentialStore
 from ipernity_client.testing import Simulator
 
-from .conftest import HANG, Run, ipernity, start
+from .conftest import HANG, Background, Run, ipernity
 
 
-def _login(env: dict[str, str], *options: str) -> Run:
+def _login(start: Callable[..., Background], env: dict[str, str], *options: str) -> Run:
     """``ipernity login --no-browser``, approving the link it prints as the member would."""
     process = start("login", "--no-browser", "--poll", "0.05", "--perms", "doc=write,network=read", *options, env=env)
-    assert process.stderr is not None
-    line = process.stderr.readline()
+    line = process.line("err")
     link = re.search(r"(http://\S+)", line)
     assert link is not None, line
     assert requests.get(link.group(1), timeout=HANG).status_code == 200
-    out, err = process.communicate(timeout=HANG)
-    return Run(process.returncode, out, line + err)
+    run = process.finish()
+    return Run(run.code, run.out, line + run.err)
 
 
 def _app_env(sim: Simulator, config_dir: Path) -> dict[str, str]:
@@ -36,9 +36,11 @@ def _app_env(sim: Simulator, config_dir: Path) -> dict[str, str]:
     }
 
 
-def test_login_stores_a_token_that_whoami_uses_until_logout(sim: Simulator, config_dir: Path) -> None:
+def test_login_stores_a_token_that_whoami_uses_until_logout(
+    sim: Simulator, config_dir: Path, start: Callable[..., Background]
+) -> None:
     env = _app_env(sim, config_dir)
-    run = _login(env)
+    run = _login(start, env)
     assert run.code == 0, run.err
     assert run.out.startswith("Logged in as demo (user_id ")
     assert "doc=write, network=read" in run.out
@@ -61,9 +63,11 @@ def test_login_stores_a_token_that_whoami_uses_until_logout(sim: Simulator, conf
     assert "not logged in" in after.err
 
 
-def test_oauth_login_stores_a_token_later_calls_sign_with(sim: Simulator, config_dir: Path) -> None:
+def test_oauth_login_stores_a_token_later_calls_sign_with(
+    sim: Simulator, config_dir: Path, start: Callable[..., Background]
+) -> None:
     env = _app_env(sim, config_dir)
-    run = _login(env, "--oauth")
+    run = _login(start, env, "--oauth")
     assert run.code == 0, run.err
     assert "/oauth/" in run.err
     quota = ipernity("call", "account.getQuota", env=env)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from ipernity_client.testing import Fault, ManualClock, Simulator
 
-from .conftest import HANG, env_for, ipernity, start
+from .conftest import HANG, Background, env_for, ipernity
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def _tickets_recorded(config_dir: Path) -> int:
 
 
 def test_a_folder_upload_interrupted_while_waiting_resumes_without_sending_again(
-    slow_sim: Simulator, clock: ManualClock, config_dir: Path, tmp_path: Path
+    slow_sim: Simulator, clock: ManualClock, config_dir: Path, tmp_path: Path, start: Callable[..., Background]
 ) -> None:
     sim = slow_sim
     folder = tmp_path / "photos"
@@ -45,11 +44,12 @@ def test_a_folder_upload_interrupted_while_waiting_resumes_without_sending_again
     process = start("upload", str(folder), "--workers", "2", "--public", env=env)
     deadline = time.monotonic() + HANG
     while _tickets_recorded(config_dir) < 4:  # every file sent; the tickets wait on the frozen clock
-        assert time.monotonic() < deadline and process.poll() is None, "the upload did not get going"
+        assert time.monotonic() < deadline and process.running(), "the upload did not get going"
         time.sleep(0.02)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=HANG)
-    assert process.returncode == 130, err
+    process.interrupt()
+    stopped = process.finish()
+    err = stopped.err
+    assert stopped.code == 130, err
     assert "upload interrupted: run the same command again to resume" in err
     assert "[1/5] skipped" in err and err.count(" sent ") == 4
     assert sim.log.count("upload.file") == 4
@@ -117,3 +117,34 @@ def test_a_backup_that_failed_on_one_document_resumes_with_it(
     for doc_id, content in contents.items():
         assert (dest / f"{doc_id}.jpg").read_bytes() == content
         assert json.loads((dest / f"{doc_id}.json").read_text())["doc_id"] == doc_id
+
+
+def test_a_backup_stopped_by_a_second_ctrl_c_resumes(
+    sim: Simulator, member_env: dict[str, str], tmp_path: Path, start: Callable[..., Background]
+) -> None:
+    for index in range(4):
+        sim.state.add_doc(sim.state.member, f"p{index}.jpg", b"photo %d" % index)
+    sim.faults.script(Fault.slow(HANG), method="doc.getContainers", times=2)  # two documents in flight, stuck
+    dest = tmp_path / "backup"
+    process = start("backup", str(dest), "--workers", "2", env=member_env)
+    deadline = time.monotonic() + HANG
+    while sim.log.count("doc.getContainers") < 2:
+        assert time.monotonic() < deadline and process.running(), "the backup did not get going"
+        time.sleep(0.02)
+    process.interrupt()
+    assert (
+        process.line("err")
+        == "stopping the backup: letting the transfers in flight finish (Ctrl-C again to stop at once)\n"
+    )
+    process.interrupt()  # without waiting for the stuck documents
+    stopped = process.finish()
+    assert (stopped.code, stopped.out) == (130, "")
+    assert stopped.err == "backup stopped at once; run the same command again to resume\n"
+
+    resumed = ipernity("--json", "backup", str(dest), env=member_env)
+    assert resumed.code == 0, resumed.err
+    report = json.loads(resumed.out)
+    assert len(report["downloaded"]) + len(report["skipped"]) == 4 and report["failed"] == []
+    assert sorted(path.name for path in dest.iterdir()) == sorted(
+        f"{doc_id}.{ext}" for doc_id in sim.state.docs for ext in ("jpg", "json")
+    )

@@ -27,7 +27,7 @@ from codegen.problems import SpecError
 from codegen.yamlfile import SourceFile, load
 
 from ..reference import HINT, REFERENCE, Reference, read_updates
-from .specs import SPEC, spec_copy
+from .specs import BASE, SPEC, spec_copy
 
 METHODS = sorted(path.name.removesuffix(".yaml") for path in (SPEC / "methods").glob("*.yaml"))
 per_method = pytest.mark.parametrize("name", METHODS)
@@ -61,9 +61,25 @@ def report(problems: list[str]) -> str:
     return "\n".join(problems)
 
 
+# How a problem reads when a description of the spec contradicts the spec's own declaration.
+OWN_WORDS = ": the spec says "
+OWN_HINT = "Where the spec says one thing in a description and declares another, fix one of them: the refresh does not."
+
+
 def against_sources(problems: list[str]) -> str:
-    """A report of disagreements with the reference data, naming the command that records an API change."""
-    return report([*problems, HINT] if problems else [])
+    """A report of disagreements with the reference data, naming the command that records an API change
+    (and, for a description that contradicts its own declaration, that the spec itself needs the fix)."""
+    hints = [HINT] if any(OWN_WORDS not in problem for problem in problems) else []
+    hints += [OWN_HINT] if any(OWN_WORDS in problem for problem in problems) else []
+    return report([*problems, *hints])
+
+
+def test_a_self_contradiction_is_not_sent_to_the_refresh() -> None:
+    own = "spec/methods/album.create.yaml:8 parameters[0]: title: the spec says 'at most 100 ', but a string has no maximum"
+    dump = "spec/methods/doc.get.yaml:12 parameters[1]: extra: the api.methods.get dump says the values ['md5']"
+    assert against_sources([own]).endswith(OWN_HINT) and HINT not in against_sources([own])
+    assert against_sources([dump]).endswith(HINT) and OWN_HINT not in against_sources([dump])
+    assert against_sources([]) == report([])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -97,7 +113,7 @@ def copy_with(tmp_path: Path, changes: dict[str, Callable[[str], str]]) -> Path:
     """A spec of the shared files and the method files named in ``changes``, changed to break them."""
     root = spec_copy(tmp_path)
     for path, change in changes.items():
-        (root / path).write_text(change((SPEC / path).read_text()))
+        (root / path).write_text(change((BASE / path).read_text()))
     return root
 
 

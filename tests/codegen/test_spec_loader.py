@@ -13,7 +13,7 @@ from codegen import checks
 from codegen.loader import load_spec
 from codegen.problems import SpecError
 
-from .specs import SPEC, spec_copy
+from .specs import BASE, SPEC, spec_copy
 
 METHODS = ("doc.get", "doc.getExif", "group.docs.add", "group.docs.getList", "test.echo")
 TYPES = "['string', 'int', 'bool', 'float', 'id', 'enum', 'list', 'file', 'timestamp']"
@@ -324,8 +324,8 @@ def test_two_methods_that_would_share_python_names_are_a_spec_error(small_spec: 
 
 def malformed() -> list[tuple[str, tuple[str, ...], object]]:
     """(file, path, value): every top-level field of a method and of a shape, gone (None) or mistyped."""
-    method = yaml.safe_load((SPEC / "methods" / "group.docs.getList.yaml").read_text(encoding="utf-8"))
-    shape = yaml.safe_load((SPEC / "shapes.yaml").read_text(encoding="utf-8"))["shapes"]["Doc"]
+    method = yaml.safe_load((BASE / "methods" / "group.docs.getList.yaml").read_text(encoding="utf-8"))
+    shape = yaml.safe_load((BASE / "shapes.yaml").read_text(encoding="utf-8"))["shapes"]["Doc"]
     return [("methods/group.docs.getList.yaml", (key,), value) for key in method for value in (None, 7)] + [
         ("shapes.yaml", ("shapes", "Doc", key), value) for key in shape for value in (None, "text")
     ]

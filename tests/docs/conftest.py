@@ -15,13 +15,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# A build takes seconds; only a hung one reaches this, and then the tests fail instead of waiting.
+BUILD_TIMEOUT = 600
 
 
 def build_site(target: Path) -> subprocess.CompletedProcess[str]:
     """``mkdocs build --strict`` into ``target``: a broken link or anchor fails it."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(target)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=BUILD_TIMEOUT
+    )
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,11 @@ of the link the client hands to ``open_url`` (the simulator's authorize page app
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 import threading
+import webbrowser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -103,6 +105,24 @@ def test_login_prints_the_link_and_hands_it_to_open_url(sim: Simulator, capsys: 
         "frob",
         "api_sig",
     }
+
+
+@pytest.mark.parametrize("flow", ["login", "oauth_login"])
+def test_the_flows_open_the_link_in_the_web_browser_by_default(flow: str) -> None:
+    """The documented signature, defaults included: ``open_url=webbrowser.open``."""
+    parameters = inspect.signature(getattr(ipernity_client.Client, flow)).parameters
+    assert parameters["open_url"].default is webbrowser.open
+    assert parameters["open_url"].kind is inspect.Parameter.KEYWORD_ONLY
+    if flow == "login":
+        defaults = {name: parameters[name].default for name in ("timeout", "poll", "store")}
+        assert defaults == {"timeout": 300, "poll": 2.0, "store": None}
+
+
+def test_a_token_names_its_member_by_id(sim: Simulator) -> None:
+    token = new_client(sim).login({"doc": "read"}, open_url=approve, poll=0)
+    member = sim.state.member
+    assert token.user is not None and token.user.id == token.user.user_id == member.user_id
+    assert (token.user.username, token.user.realname, token.user.is_pro) == (member.username, member.realname, True)
 
 
 def test_login_checks_its_arguments_before_anything_is_sent(sim: Simulator) -> None:
@@ -236,11 +256,11 @@ def test_token_accepts_the_documented_perms_element() -> None:
         token_of({"auth": {"perms": {}}}, "auth.checkToken")
 
 
-def test_importing_and_making_a_client_loads_no_oauthlib_store_or_browser() -> None:
+def test_importing_and_making_a_client_loads_no_oauthlib_nor_store() -> None:
     code = (
         "import sys, ipernity_client\n"
         "ipernity_client.Client('k', 's')\n"
-        "print(sorted(m for m in ('oauthlib', 'platformdirs', 'webbrowser', 'keyring') if m in sys.modules))"
+        "print(sorted(m for m in ('oauthlib', 'platformdirs', 'keyring') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "[]"

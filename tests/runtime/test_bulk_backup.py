@@ -49,6 +49,20 @@ def test_every_document_is_saved_with_its_sidecar(
     assert not list((tmp_path / "backup").glob(".*"))  # no temporary file left behind
 
 
+def test_each_sidecar_holds_the_fields_asked_for_null_where_the_document_has_none(
+    sim: Simulator, client: ipernity_client.Client, tmp_path: Path
+) -> None:
+    placed = sim.state.add_doc(sim.state.member, "here.jpg", b"x" * 10, title="Here", lat=48.85, lng=2.35)
+    nowhere = sim.state.add_doc(sim.state.member, "there.jpg", b"y" * 10, title="There", keywords=["sea"])
+    assert bulk.backup(client, tmp_path).ok
+    with_geo = json.loads((tmp_path / f"{placed.doc_id}.json").read_text())
+    without = json.loads((tmp_path / f"{nowhere.doc_id}.json").read_text())
+    for sidecar in (with_geo, without):
+        assert {"title", "description", "tags", "dates", "geo", "visibility", "albums"} <= set(sidecar)
+    assert (with_geo["geo"]["lat"], with_geo["geo"]["lng"]) == (48.85, 2.35)
+    assert without["geo"] is None and "sea" in json.dumps(without["tags"])
+
+
 def test_a_second_run_skips_what_is_saved_and_fetches_what_is_missing_or_short(
     sim: Simulator, client: ipernity_client.Client, tmp_path: Path
 ) -> None:

@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 
 import ipernity_client
 from ipernity_client import bulk
-from ipernity_client.testing import ManualClock, Simulator
+from ipernity_client._runtime.jobs import pool_size_of
+from ipernity_client.testing import Fault, ManualClock, Simulator
 from ipernity_client.uploads import UploadTicketError
 
 
@@ -158,6 +160,21 @@ def test_an_invalid_ticket_fails_its_file_and_the_next_run_sends_it_again(
     assert [entry.path for entry in again.uploaded] == [photo]
 
 
+def test_a_failed_wait_fails_the_pending_files_and_the_next_run_waits_for_them_again(
+    sim: Simulator, client: ipernity_client.Client, clock: ManualClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    photos = tree(folder, 3)
+    state = tmp_path / "state.jsonl"
+    sim.faults.script(Fault.error(110), method="upload.checkTickets", times=1)
+    report = bulk.upload_tree(client, folder, state=state, sleep=clock.advance)
+    assert not report.uploaded and {failure.path for failure in report.failed} == set(photos)
+    assert all(isinstance(f.error, ipernity_client.errors.InsufficientPermissionsError) for f in report.failed)
+    again = bulk.upload_tree(client, folder, state=state, sleep=clock.advance)
+    assert sorted(entry.path for entry in again.uploaded) == sorted(photos) and again.ok
+    assert sim.log.count("upload.file") == len(photos)  # waited for, not sent again
+
+
 def bulk_header() -> dict[str, object]:
     return {"ipernity_client": "upload_tree", "version": 1}
 
@@ -178,7 +195,6 @@ def test_a_torn_last_line_of_the_state_file_is_ignored(
     [
         ({"workers": 0}, "workers must be a positive int"),
         ({"workers": "4"}, "workers must be a positive int"),
-        ({"workers": 11}, "more than the client's 10 connections; create it with pool_size"),
     ],
 )
 def test_bad_options_are_refused(
@@ -201,11 +217,21 @@ def test_a_missing_folder_and_a_foreign_state_file_are_refused(client: ipernity_
             bulk.upload_tree(client, tmp_path, state=bad)
 
 
-def test_more_workers_need_a_larger_pool(sim: Simulator, clock: ManualClock, tmp_path: Path) -> None:
+def test_the_clients_pool_is_sized_to_the_workers(sim: Simulator, clock: ManualClock, tmp_path: Path) -> None:
     tree(tmp_path, 3)
-    client = sim.client(perms={"doc": "write"}, pool_size=16)
+    client = sim.client(perms={"doc": "write"})
+    assert pool_size_of(client) == 10
     report = bulk.upload_tree(client, tmp_path, workers=16, sleep=clock.advance)
-    assert len(report.uploaded) == 3
+    assert len(report.uploaded) == 3 and pool_size_of(client) == 16
+    bulk.upload_tree(client, tmp_path, workers=2, sleep=clock.advance)
+    assert pool_size_of(client) == 16
+
+
+def test_a_session_given_too_small_a_pool_is_refused(sim: Simulator, tmp_path: Path) -> None:
+    client = sim.client(perms={"doc": "write"}, session=requests.Session())
+    with pytest.raises(ipernity_client.ValidationError, match="more than the 10 connections of the session given"):
+        bulk.upload_tree(client, tmp_path, workers=11)
+    assert sim.log.calls("upload.file") == []
 
 
 def test_a_non_client_is_refused(tmp_path: Path) -> None:

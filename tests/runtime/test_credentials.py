@@ -159,6 +159,14 @@ def test_from_env_names_what_is_missing(config_dir: Path) -> None:
     assert "IPERNITY_API_KEY is not set" in str(caught.value) and "IPERNITY_API_SECRET is not set" in str(caught.value)
 
 
+def test_from_env_names_bad_options_with_the_missing_variables(config_dir: Path) -> None:
+    with pytest.raises(ipernity_client.ValidationError) as caught:
+        ipernity_client.Client.from_env(environ={}, timeout=-1, protocl="soap")
+    problems = caught.value.problems
+    assert len(problems) == 4 and "unknown option 'protocl' (did you mean 'protocol'?)" in problems
+    assert any(problem.startswith("timeout must be a positive number") for problem in problems)
+
+
 def test_from_env_rebuilds_an_oauth_client_from_the_store(sim: Simulator, config_dir: Path) -> None:
     oauth = ipernity_client.Client.from_oauth(sim.api_key, sim.api_secret, endpoint=sim.endpoint, protocol="soap")
     saved = oauth.oauth_login({"doc": "write"}, open_url=approve, poll=0, store=True)

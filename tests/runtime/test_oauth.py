@@ -124,7 +124,24 @@ def test_unknown_methods_and_missing_secrets_are_named() -> None:
         ipernity_client.Client.from_oauth(KEY, "", "tok", None, signature_method="RSA-SHA1")
     text = str(caught.value)
     assert "consumer_secret" in text and "'RSA-SHA1' is not one of HMAC-SHA1, MD5, PLAINTEXT" in text
-    assert "oauth_token_secret must be given" in text
+    assert "oauth_token_secret must be a non-empty str with oauth_token, got None" in text
+
+
+def test_every_problem_of_from_oauth_is_named_at_once_as_it_takes_them() -> None:
+    """The OAuth arguments' and the client options' problems together, in from_oauth's own names."""
+    with pytest.raises(ipernity_client.ValidationError) as caught:
+        ipernity_client.Client.from_oauth(5, 6, 7, 8, timeout=-1, retyr=None)  # type: ignore[arg-type]
+    assert caught.value.method == "Client.from_oauth"
+    assert sorted(problem.split(" ")[0] for problem in caught.value.problems) == [
+        "consumer_key",
+        "consumer_secret",
+        "oauth_token",
+        "oauth_token_secret",
+        "timeout",
+        "unknown",
+    ]
+    assert "unknown option 'retyr' (did you mean 'retry'?)" in caught.value.problems
+    assert not any(problem.startswith(("api_key", "auth_token")) for problem in caught.value.problems)
 
 
 @every_protocol

@@ -9,7 +9,7 @@ import pytest
 
 import ipernity_client
 from ipernity_client.errors import UploadFileFileTooLargeError, UploadReplaceDocumentNotFoundError
-from ipernity_client.testing import ManualClock, Simulator
+from ipernity_client.testing import Fault, ManualClock, Simulator
 
 KB = 1024
 
@@ -53,6 +53,15 @@ def test_files_over_what_is_left_this_month_are_refused_counting_the_ones_sent(s
     with pytest.raises(ipernity_client.ValidationError, match="left"):
         client.upload.file(file=photo(tmp_path, 50 * KB, "b.jpg"))
     assert sim.log.count("upload.file") == 1
+
+
+def test_a_failed_upload_gives_its_bytes_back_to_the_quota(sim: Simulator, tmp_path: Path) -> None:
+    client = small_account(sim, max_file_size=60 * KB, upload_quota=100 * KB)
+    sim.faults.script(Fault.error(110), method="upload.file", times=1)
+    with pytest.raises(ipernity_client.errors.InsufficientPermissionsError):
+        client.upload.file(file=photo(tmp_path, 60 * KB, "a.jpg"))
+    client.upload.file(file=photo(tmp_path, 60 * KB, "b.jpg"))  # fits: the failed one used nothing
+    assert sim.log.count("upload.file") == 2 and sim.log.count("account.getQuota") == 1
 
 
 def test_the_quota_is_read_once_per_client(sim: Simulator, tmp_path: Path) -> None:

@@ -47,6 +47,22 @@ def few_tags(sim: Simulator, world: World) -> None:
     sim.state.max_tags_per_doc = 3
 
 
+def small_folders(sim: Simulator, world: World) -> None:
+    sim.state.max_albums_per_folder = len(world.folder.album_ids)
+
+
+def old_post_comment(sim: Simulator, world: World) -> None:
+    """$comment: the contact's comment on the member's post, eight days old."""
+    world.comment = sim.state.add_comment(world.contact, world.post, "Long ago")
+    world.comment.posted_at -= 8 * 24 * 3600
+
+
+def strangers_comment(sim: Simulator, world: World) -> None:
+    """$comment: a third member's comment on the contact's blog post, which the member may not delete."""
+    post = sim.state.add_post(world.contact, "Bob's trip")
+    world.comment = sim.state.add_comment(sim.state.add_user("carol"), post, "Hello")
+
+
 # (method, arguments, the documented code, who calls, what to change in the world first)
 ERRORS: list[tuple[str, dict[str, Any], int, str, Arrange]] = [
     ("doc.get", {"doc_id": 999}, 1, "member", nothing),
@@ -86,6 +102,9 @@ ERRORS: list[tuple[str, dict[str, Any], int, str, Arrange]] = [
     ("group.search", {"text": " "}, 1, "member", nothing),
     ("folder.get", {"folder_id": 999}, 1, "member", nothing),
     ("folder.albums.add", {"folder_id": "$folder", "album_id": [999]}, 2, "member", nothing),
+    ("folder.albums.add", {"folder_id": "$folder", "album_id": ["$albums.2"]}, 3, "member", small_folders),
+    ("post.comments.delete", {"comment_id": "$comment"}, 3, "contact", old_post_comment),
+    ("post.comments.delete", {"comment_id": "$comment"}, 1, "member", strangers_comment),
     ("faves.docs.getList", {"owner_id": 999}, 2, "member", nothing),
     ("tags.docs.getList", {"type": "keyword", "id": "no-such-tag"}, 1, "member", nothing),
     ("post.set", {"intro": "No title, no content"}, 2, "member", nothing),
@@ -220,3 +239,103 @@ def test_search_filters_and_sorts(running: Simulator, module_clock: ManualClock)
     near = {d.doc_id for d in case.member.pages("doc.search", lat=48.38, lng=-4.49, dist=1000)}
     assert near == {d.doc_id for d in world.docs if d.lat == 48.38}
     case.close()
+
+
+def test_post_tags_come_with_extra_tags_and_visits_are_counted(running: Simulator, module_clock: ManualClock) -> None:
+    case = fresh(running, module_clock)
+    post_id = case.world.post.post_id
+    plain = case.contact.post.get(post_id=post_id)
+    tagged = case.contact.post.get(post_id=post_id, extra=["tags"])
+    listed = case.contact.post.get_list(user_id=case.world.member.user_id, extra="tags").post
+    case.close()
+    assert plain.tags is None and plain.you is not None and plain.you.visits == 1
+    assert tagged.tags is not None and [tag.tag for tag in tagged.tags.tag] == case.world.post.keywords == ["travel"]
+    assert tagged.you is not None and tagged.you.visits == 2 and tagged.you.last_visit_at == running.state.now()
+    assert listed[0].tags is not None and listed[0].tags.total == 1
+
+
+def test_seeded_fields_are_checked_and_codes_may_be_numbers(running: Simulator, module_clock: ManualClock) -> None:
+    case = fresh(running, module_clock)
+    state, member = running.state, case.world.member
+    with pytest.raises(TypeError, match="Doc has no field 'is_publc'"):
+        state.add_doc(member, "typo.jpg", b"typo", is_publc=False)
+    with pytest.raises(TypeError, match="Post has no field 'body'"):
+        state.add_post(member, "Typo", body="text")
+    adult = state.add_doc(member, "night.jpg", b"night", title="Night", safety=3, license=4)
+    found = case.member.doc.get_list(safesurf=3, extra=["dates"]).doc
+    case.close()
+    assert (adult.safety, adult.license) == ("3", "4")
+    assert [doc.doc_id for doc in found] == [adult.doc_id]
+
+
+def test_an_album_cover_is_never_a_document_the_caller_may_not_see(
+    running: Simulator, module_clock: ManualClock
+) -> None:
+    case = fresh(running, module_clock)
+    world = case.world
+    secret, album = world.docs[17], world.albums[0]
+    assert not (secret.is_public or secret.is_friend or secret.is_family)
+    album.doc_ids.insert(0, secret.doc_id)
+    first_visible = album.doc_ids[1]
+    theirs = case.contact.album.get(album_id=album.album_id).cover
+    mine = case.member.album.get(album_id=album.album_id).cover
+    album.cover_id = secret.doc_id
+    listed = case.contact.album.get_list(user_id=world.member.user_id).album
+    in_folder = case.contact.folder.get(folder_id=world.folder.folder_id).cover
+    case.close()
+    assert theirs is not None and theirs.doc_id == first_visible
+    assert mine is not None and mine.doc_id == secret.doc_id
+    assert [entry.cover.doc_id for entry in listed if entry.album_id == album.album_id and entry.cover] == [
+        first_visible
+    ]
+    assert in_folder is None or in_folder.doc_id != secret.doc_id
+
+
+def test_network_list_sends_realname_and_count_only_when_asked(running: Simulator, module_clock: ManualClock) -> None:
+    case = fresh(running, module_clock)
+    (plain,) = case.member.network.get_list().user
+    (rich,) = case.member.network.get_list(extra=["realname", "count"]).user
+    case.close()
+    assert (plain.user_id, plain.realname, plain.count) == (case.world.contact.user_id, None, None)
+    assert rich.realname == case.world.contact.realname and rich.count is not None
+    assert rich.count.docs == len(case.world.contact_docs)
+
+
+def test_every_sort_order_takes_effect(running: Simulator, module_clock: ManualClock) -> None:
+    """group.search, post.search and tags.docs.getList order as their sort asks (search's own is above)."""
+    case = fresh(running, module_clock)
+    state, world = running.state, case.world
+    older = state.add_group("Photography of old harbours")
+    older.created_at -= 1000
+    newer = state.add_group("Harbours")
+    newer.description = "photography at sea"
+    groups = {
+        sort: [g.group_id for g in case.member.group.search(text="photography harbours", sort=sort).group]
+        for sort in ("relevance", "created-desc", "created-asc")
+    }
+    early = state.add_post(world.member, "Harbour notes", posted_at=world.post.posted_at - 50)
+    early.faves[world.contact.user_id] = state.now()
+    posts = {
+        sort: [p.post_id for p in case.member.post.search(text="harbour", sort=sort).post]
+        for sort in ("posted-desc", "posted-asc", "popular")
+    }
+    popular_doc = world.docs[5]
+    for n in range(5):
+        popular_doc.faves[state.add_user(f"fan{n}").user_id] = state.now()
+    docs = {
+        sort: [d.doc_id for d in case.member.tags.docs.get_list(type="keyword", id="travel", sort=sort).doc]
+        for sort in ("popular", "posted-desc", "posted-asc")
+    }
+    case.close()
+    assert groups == {
+        "relevance": [older.group_id, newer.group_id],
+        "created-desc": [newer.group_id, older.group_id],
+        "created-asc": [older.group_id, newer.group_id],
+    }
+    assert posts == {
+        "posted-desc": [world.post.post_id, early.post_id],
+        "posted-asc": [early.post_id, world.post.post_id],
+        "popular": [early.post_id, world.post.post_id],
+    }
+    assert "travel" in popular_doc.keywords and docs["popular"][0] == popular_doc.doc_id
+    assert docs["posted-desc"] == docs["posted-asc"][::-1] != docs["popular"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from .binding import Binding
 from .context import Context
-from .exits import USAGE, describe, exit_code, scrub
+from .exits import OK, USAGE, UsageError, describe, exit_code, scrub
 from .logs import verbose
 from .parser import build
 from .settings import Settings, settings
@@ -26,10 +27,13 @@ def run(binding: Binding, argv: Sequence[str] | None = None, environ: Mapping[st
     parser = build(binding)
     if "_ARGCOMPLETE" in environ:
         _complete(parser)
+    words = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _parse(parser, argv)
-    except SystemExit as stop:  # --help, --version, or a usage error argparse has already printed
+        args = _parse(parser, words)
+    except SystemExit as stop:  # --help or --version, printed
         return stop.code if isinstance(stop.code, int) else USAGE
+    except UsageError as error:  # not parsed: the output options are taken from the words as given
+        return _fail(binding.prog, error, Settings(None, None, None, None, json="--json" in words))
     if args.handler is None:
         parser.print_help(sys.stderr)
         return USAGE
@@ -38,11 +42,23 @@ def run(binding: Binding, argv: Sequence[str] | None = None, environ: Mapping[st
         verbose(run_settings.secrets)
     try:
         return _handler(args.handler)(Context(binding, run_settings), args)
+    except BrokenPipeError:
+        return _reader_gone()
     except (Exception, KeyboardInterrupt) as error:
         return _fail(binding.prog, error, run_settings)
 
 
-def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+def _reader_gone() -> int:
+    """stdout's reader stopped reading (``ipernity methods | head``): it has what it wanted, so no error.
+
+    stdout now goes nowhere, so that the interpreter's final flush finds no broken pipe either.
+    """
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return OK
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
     """Parse, letting a command's list of words (``call``'s parameters, ``upload``'s paths) follow its options too."""
     args, extra = parser.parse_known_args(argv)
     words = getattr(args, "words", None)

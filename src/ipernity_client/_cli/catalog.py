@@ -24,6 +24,8 @@ SAMPLES = {"id": "1", "int": "1", "float": "1.5", "bool": "true", "timestamp": "
 # Help is wrapped to the terminal, but never narrower than this.
 MIN_WIDTH = 60
 NO_DOC = MethodDoc(summary="", http="", auth="", doc_url="")
+# What the error table says of an error whose label the documentation leaves out.
+UNKNOWN_LABEL = "label unknown"
 
 
 def _matches(pattern: str | None, name: str, summary: str) -> bool:
@@ -81,6 +83,11 @@ def example(prog: str, operation: Operation) -> str:
     return " ".join([prog, "call", operation.name, *words])
 
 
+def _known(label: str) -> str | None:
+    """An error's label, or None where ipernity's documentation gives none."""
+    return None if label == UNKNOWN_LABEL else label
+
+
 def reference(api: Api, prog: str, operation: Operation, doc: MethodDoc) -> dict[str, Any]:
     """Everything ``help`` shows of ``operation``, as data."""
     own = sorted(
@@ -98,7 +105,9 @@ def reference(api: Api, prog: str, operation: Operation, doc: MethodDoc) -> dict
             {"name": p.name, "type": kind(p), "required": p.required, "description": doc.param_help(p.name)}
             for p in operation.params
         ],
-        "errors": [{"code": code, "label": error.label, "message": error.default_message} for code, error in own],
+        "errors": [
+            {"code": code, "label": _known(error.label), "message": error.default_message} for code, error in own
+        ],
         "common_errors": sorted(api.errors.common),
         "example": example(prog, operation),
         "example_reply": api.simulator_data.replies.get(operation.name, ""),
@@ -139,7 +148,7 @@ def _print_reference(data: dict[str, Any]) -> None:
     if not params:
         out.write("  none besides the credentials\n")
     out.write("\nErrors:\n")
-    errors = [(str(e["code"]), f"{e['label']}: {e['message']}".rstrip(": ")) for e in data["errors"]]
+    errors = [(str(e["code"]), ": ".join(filter(None, (e["label"], e["message"])))) for e in data["errors"]]
     print_table(errors, indent="  ", width=width)
     common = data["common_errors"]
     out.write(f"  and the common errors every method can return ({common[0]}-{common[-1]})\n" if common else "")

@@ -1,8 +1,8 @@
 """Exit codes, and the one line an error becomes on stderr (never a secret).
 
 0 success, 1 an API error (ipernity answered with an error code), 2 a usage or validation
-error (nothing was sent), 3 a transport error (no reply, or a reply that is not ipernity's),
-130 interrupted by Ctrl-C.
+error, or a credentials store to fix (nothing was sent), 3 a transport error (no reply, or a
+reply that is not ipernity's), 130 interrupted by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .._runtime.errors import ApiError, InvalidResponseError, TransportError, ValidationError
+from .._runtime.errors import InvalidResponseError, IpernityError, TransportError, ValidationError
 
 OK = 0
 API_ERROR = 1
@@ -23,7 +23,6 @@ MASK = "***"
 _NAMED = re.compile(
     r"\b(api_secret|auth_token|api_sig|oauth_token_secret|oauth_signature|oauth_token)=([^&\s'\"]+)", re.IGNORECASE
 )
-_OWN_MESSAGE = (ApiError, ValidationError, TransportError, InvalidResponseError)
 
 
 class UsageError(Exception):
@@ -36,9 +35,11 @@ class UsageError(Exception):
 
 def exit_code(error: BaseException) -> int:
     """The exit code an error ends the command with."""
+    from .._runtime.credentials import CredentialsError  # here: it imports requests, which `methods` need not
+
     if isinstance(error, KeyboardInterrupt):
         return INTERRUPTED
-    if isinstance(error, (UsageError, ValidationError)):
+    if isinstance(error, (UsageError, ValidationError, CredentialsError)):  # nothing was sent
         return USAGE
     if isinstance(error, (TransportError, InvalidResponseError)):
         return TRANSPORT
@@ -56,7 +57,7 @@ def describe(error: BaseException) -> str:
     """The error as one line: the package's own message, else the exception's type and text."""
     if isinstance(error, KeyboardInterrupt):
         return "interrupted"
-    if isinstance(error, (*_OWN_MESSAGE, UsageError)):
+    if isinstance(error, (IpernityError, UsageError)):  # the package's messages say what and where
         text = str(error)
     else:
         text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

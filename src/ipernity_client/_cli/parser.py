@@ -8,11 +8,12 @@ out, imported only when it runs.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, NoReturn
 
 from .._runtime import __version__
 from .binding import Binding
 from .completion import method_names, parameter_words
+from .exits import UsageError
 from .settings import ENV_ENDPOINT, ENV_KEY, ENV_SECRET, ENV_TOKEN
 
 DESCRIPTION = "Call the ipernity API from the command line: log in, call any method, upload, back up, simulate."
@@ -21,6 +22,13 @@ EPILOG = (
     "Exit codes: 0 success, 1 API error, 2 usage or validation error, 3 transport error, 130 interrupted. "
     "Results go to stdout, messages and progress to stderr."
 )
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is raised as one line naming where help is, not printed with the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError([f"{message} (see '{self.prog} --help')"])
 
 
 def _global_options(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -50,7 +58,7 @@ def _command(
 def build(binding: Binding) -> argparse.ArgumentParser:
     """The whole parser of ``binding``'s command."""
     service = binding.api.service
-    parser = argparse.ArgumentParser(prog=binding.prog, description=DESCRIPTION, epilog=EPILOG)
+    parser = Parser(prog=binding.prog, description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _global_options(parser, None)
     parser.set_defaults(handler=None)
@@ -66,7 +74,7 @@ def build(binding: Binding) -> argparse.ArgumentParser:
     )
     method = call.add_argument("method", metavar="METHOD", help="API method, e.g. doc.get")
     method.completer = method_names(binding)  # type: ignore[attr-defined]
-    words = call.add_argument("params", metavar="NAME=VALUE", nargs="*", help="method parameters")
+    words = call.add_argument("params", metavar="NAME=VALUE", nargs="*", default=[], help="method parameters")
     words.completer = parameter_words(binding)  # type: ignore[attr-defined]
     call.add_argument("--protocol", choices=service.protocols, default="rest", help="default: rest")
     call.add_argument("--format", choices=service.client_formats, default="json", help="default: json")

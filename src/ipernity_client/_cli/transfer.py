@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -26,7 +29,7 @@ from .._runtime.errors import IpernityError
 from .._runtime.upload_tree import MD5_PER_CALL
 from .._runtime.uploads import UploadTicketError, UploadTimeoutError
 from .context import Context
-from .exits import API_ERROR, OK, UsageError
+from .exits import API_ERROR, INTERRUPTED, OK, UsageError
 from .output import print_json
 from .progress import Progress, want_bars
 
@@ -161,13 +164,46 @@ def _upload_files(
 def _resumable(ctx: Context, progress: Progress, what: str) -> Iterator[None]:
     """Closes the bars however the work ends; on Ctrl-C first tells that the same command resumes it."""
     try:
-        yield
+        with _second_ctrl_c_stops_at_once(what):
+            yield
     except KeyboardInterrupt:
         progress.close()
         ctx.say(f"{what} interrupted: run the same command again to resume")
         raise
     finally:
         progress.close()
+
+
+@contextmanager
+def _second_ctrl_c_stops_at_once(what: str) -> Iterator[None]:
+    """Ctrl-C lets the files in flight finish (a 1 GiB upload may take minutes); Ctrl-C again ends at once.
+
+    Either way the state stays resumable: the upload journal only ever appends whole lines it
+    can skip when torn, and a backup writes each file under a temporary name first. The messages
+    go straight to the descriptor: the handler may run while the main thread is writing to stderr.
+    """
+    ignored = signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None)  # a background job's, say
+    if ignored or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupted = False
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        nonlocal interrupted
+        if interrupted:
+            os.write(2, f"{what} stopped at once; run the same command again to resume\n".encode())
+            os._exit(INTERRUPTED)
+        interrupted = True
+        os.write(
+            2, f"stopping the {what}: letting the transfers in flight finish (Ctrl-C again to stop at once)\n".encode()
+        )
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def upload(ctx: Context, args: argparse.Namespace) -> int:

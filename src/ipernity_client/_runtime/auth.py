@@ -4,8 +4,8 @@
 ``authorization_url`` + ``complete_login``), checks a token, refuses a call the token's
 permissions cannot make, and builds clients from the environment or for OAuth. The signer decides
 how a call is signed: ``api_sig`` here, OAuth 1.0a in ``oauth`` (loaded only by an OAuth client).
-Nothing here imports more than the client already needs: the store, oauthlib and the web browser
-module load on first use.
+The store and oauthlib load on first use; ``webbrowser`` (a few standard modules) is imported
+here so that ``login``'s default reads as what it is.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import time
+import webbrowser
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, Protocol, SupportsIndex, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -21,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 from . import environment
 from .errors import InvalidResponseError, IpernityError, MethodError, ValidationError
 from .http import HttpReply
+from .options import constructor_problems
 from .rest import RestCodec
 from .signing import signature
 
@@ -53,6 +55,11 @@ class Member(NamedTuple):
     username: str
     realname: str = ""
     is_pro: bool = False
+
+    @property
+    def id(self) -> int:
+        """The member's id (``user_id``, as ipernity's replies name it)."""
+        return self.user_id
 
 
 class _Credential:
@@ -279,15 +286,15 @@ class AuthFlows:
         self,
         perms: Mapping[str, str],
         *,
-        open_url: Callable[[str], object] | None = None,
+        open_url: Callable[[str], object] | None = webbrowser.open,
         timeout: float = 300,
         poll: float = 2.0,
         store: CredentialStore | bool | None = None,
     ) -> Token:
         """The desktop flow: get a frob, have the member approve the link, trade the frob for a token.
 
-        The link is printed (to stderr) and handed to ``open_url`` (default ``webbrowser.open``;
-        ``print`` on a machine without a browser). auth.getToken is then asked every ``poll``
+        The link is printed (to stderr) and handed to ``open_url`` (``print`` on a machine without
+        a browser; None means the default, ``webbrowser.open``). auth.getToken is then asked every ``poll``
         seconds until the member approved, for at most ``timeout`` seconds (LoginTimeoutError).
         The client uses the token from then on; ``store=True`` (or a CredentialStore) keeps it.
         """
@@ -299,11 +306,7 @@ class AuthFlows:
         frob = self._invoke(self._operation("auth.getFrob"), {}, frob_of)
         link = self.authorization_url(perms, frob=frob)
         print(f"Open this link to let the app act for you: {link}", file=sys.stderr)
-        if open_url is None:
-            import webbrowser
-
-            open_url = webbrowser.open
-        open_url(link)
+        (open_url or webbrowser.open)(link)
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -388,10 +391,10 @@ class AuthFlows:
         env = os.environ if environ is None else environ
         key, secret, token, endpoint = (env.get(name, "").strip() for name in ENVIRONMENT)
         missing = [name for name, value in zip(ENVIRONMENT[:2], (key, secret), strict=True) if not value]
-        if missing:
-            raise ValidationError(
-                "Client.from_env", [f"the environment variable {name} is not set" for name in missing]
-            )
+        problems = [f"the environment variable {name} is not set" for name in missing]
+        problems += constructor_problems(cls._api.service, cls.__init__, {"api_key": key or "-", **options})
+        if problems:
+            raise ValidationError("Client.from_env", problems)
         if endpoint:
             options.setdefault("endpoint", endpoint)
         stored = None
@@ -433,7 +436,7 @@ class AuthFlows:
         self,
         perms: Mapping[str, str],
         *,
-        open_url: Callable[[str], object] | None = None,
+        open_url: Callable[[str], object] | None = webbrowser.open,
         callback: str = "oob",
         timeout: float = 300,
         poll: float = 2.0,

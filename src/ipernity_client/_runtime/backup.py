@@ -34,6 +34,8 @@ SAFE_EXT = re.compile(r"[a-z0-9]{1,10}")
 
 # Parts of doc.get that describe the site's view of a document rather than the document itself.
 SIDECAR_LEAVES_OUT = frozenset({"thumb", "thumbs", "medias", "can", "you", "count"})
+# What every sidecar holds, null where the document has none (e.g. no geo), so readers need no guessing.
+SIDECAR_ALWAYS = ("title", "description", "tags", "dates", "geo", "visibility", "albums")
 
 
 class DownloadError(IpernityError):
@@ -110,6 +112,8 @@ def _sidecar(doc: Any, containers: Any, media: Path) -> dict[str, Any]:
     data["file"] = media.name
     for kind, item in (("albums", "album"), ("groups", "group")):
         data[kind] = [_plain(found) for found in getattr(getattr(containers, kind, None), item, None) or []]
+    for name in SIDECAR_ALWAYS:
+        data.setdefault(name, None)
     return dict(sorted(data.items()))
 
 

@@ -33,7 +33,7 @@ from .replies import snippet
 from .rest import RestCodec
 from .retry import RetryPolicy
 from .unchecked import loose_operation, loose_values
-from .validation import did_you_mean, prepare
+from .validation import did_you_mean, prepare, shown
 
 T = TypeVar("T")
 
@@ -113,6 +113,7 @@ class BaseClient(AuthFlows):
         rate_limit: RateLimit | None = None,
         authorize_url: str | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
+        attempt_deadline: float | None = None,
         max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
         pool_size: int | None = None,
     ) -> None:
@@ -132,6 +133,7 @@ class BaseClient(AuthFlows):
         self.validate = validate
         self.rate_limit = rate_limit
         self.deadline = deadline
+        self.attempt_deadline = attempt_deadline
         self.max_reply_size = max_reply_size
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
@@ -157,6 +159,8 @@ class BaseClient(AuthFlows):
 
     def _operation(self, method: str) -> Operation:
         """The descriptor of ``method``, or a ValidationError naming the closest known method."""
+        if not isinstance(method, str):
+            raise ValidationError("call", [f"the method name must be a str such as 'doc.getList', got {shown(method)}"])
         operations = self._api.operations
         operation = operations.get(method)
         if operation is None:
@@ -190,7 +194,7 @@ class BaseClient(AuthFlows):
     def pages(self, method: str, /, **params: Any) -> Iterator[Any]:
         """Every item of a paginated ``method``, page after page, e.g. ``pages("doc.getList", user_id=1)``."""
         operations = self._api.operations
-        operation = operations.get(method)
+        operation = operations.get(method) if isinstance(method, str) else None
         if operation is None or operation.paging is None:
             paginated = sorted(name for name, op in operations.items() if op.paging)
             raise ValidationError(method, [f"{method!r} is not a paginated method; these are: {', '.join(paginated)}"])
@@ -244,7 +248,11 @@ class BaseClient(AuthFlows):
                 if self.rate_limit is not None:
                     self.rate_limit.acquire()
                 reply = self._transport.send(
-                    request, self.timeout, operation.name, deadline=ends, max_size=self.max_reply_size
+                    request,
+                    self.timeout,
+                    operation.name,
+                    deadline=self._attempt_ends(ends),
+                    max_size=self.max_reply_size,
                 )
                 try:
                     elements = codec.decode(operation, reply)
@@ -263,7 +271,7 @@ class BaseClient(AuthFlows):
                 return result
             except IpernityError as error:
                 scrubbed(error, secret_forms(self._credentials(signed)))
-                self._log(operation, signed, uploads, reply, started, attempt, type(error).__name__)
+                self._log(operation, signed, uploads, reply, started, attempt, type(error).__name__, error)
                 if not recovered and self._signer.recover(error, reply):
                     recovered = True
                     continue
@@ -276,6 +284,13 @@ class BaseClient(AuthFlows):
                 self.retry.sleep(wait)
                 attempt += 1
 
+    def _attempt_ends(self, call_ends: float | None) -> float | None:
+        """When this attempt must be over: at the call's deadline, or sooner by ``attempt_deadline``."""
+        if self.attempt_deadline is None:
+            return call_ends
+        ends = time.monotonic() + self.attempt_deadline
+        return ends if call_ends is None else min(ends, call_ends)
+
     def _log(
         self,
         operation: Operation,
@@ -285,9 +300,11 @@ class BaseClient(AuthFlows):
         started: float,
         attempt: int,
         outcome: str,
+        error: IpernityError | None = None,
     ) -> None:
         if LOGGER.isEnabledFor(logging.DEBUG):
-            status = None if reply is None else reply.status
+            # A reply refused while it arrived (a redirect, too large) has its status on the error.
+            status = reply.status if reply is not None else getattr(error, "status", None)
             transport = f"{'rest' if uploads else self.protocol}/{self.format}"
             seconds = time.perf_counter() - started
             log_attempt(operation.name, transport, shown_params(signed, uploads), status, seconds, attempt, outcome)

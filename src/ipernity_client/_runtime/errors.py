@@ -7,6 +7,7 @@ credentials. Every exception pickles with its attributes (for process pools).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from typing import Any, ClassVar, TypeVar
@@ -74,8 +75,15 @@ class InvalidResponseError(IpernityError):
         self.method = method
         self.status = status
         self.snippet = snippet
-        status_text = f"HTTP {status}" if status is not None else "no HTTP status"
-        super().__init__(f"{method}: {reason} ({status_text}): {snippet!r}")
+        shown = f": {snippet!r}" if snippet else ""
+        super().__init__(f"{method}: {reason}{_status_note(reason, status)}{shown}")
+
+
+def _status_note(reason: str, status: int | None) -> str:
+    """The status after the reason (" (HTTP 502)"), unless the reason already names it."""
+    if status is None:
+        return " (no HTTP status)"
+    return "" if f"HTTP {status}" in reason else f" (HTTP {status})"
 
 
 class ReplyTooLargeError(InvalidResponseError):
@@ -122,14 +130,21 @@ class ApiError(IpernityError):
         self.message = message
         self.method = method
         self.http_status = http_status
-        where = f"{method}: " if method else ""
-        text = f": {message}" if message and not _same_text(message, self.label) else ""
-        super().__init__(f"{where}error {self.code} ({self.label}){text}")
+        super().__init__(f"{method}: {self._text()}" if method else self._text())
+
+    def _text(self) -> str:
+        """The code with the label and the server's message, each said once."""
+        label, message = _words(self.label), _words(self.message)
+        if not message or message == label:
+            return f"error {self.code} ({self.label})"
+        if label and label in message:
+            return f"error {self.code}: {self.message}"
+        return f"error {self.code} ({self.label}): {self.message}"
 
 
-def _same_text(message: str, label: str) -> bool:
-    """Whether the server's message only repeats the label ("Document not found.")."""
-    return message.strip(" .").casefold() == label.strip(" .").casefold()
+def _words(text: str) -> str:
+    """``text`` as lower-case words, to tell whether a message repeats the label ("Document not found.")."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 class UnknownApiError(ApiError):

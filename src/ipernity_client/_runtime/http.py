@@ -226,6 +226,11 @@ def _connection_failed(exc: requests.ConnectionError, method: str, url: str) -> 
     """What requests' ConnectionError stood for: a dropped or refused connection, or a slow server."""
     first = exc.args[0] if exc.args else None
     reason = getattr(first, "reason", first)
+    # urllib3's NewConnectionError (refused, unreachable, no such host) subclasses ConnectTimeoutError.
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return ConnectionFailedError("the host name could not be resolved", method=method, url=url)
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return ConnectionFailedError("could not connect (refused or unreachable)", method=method, url=url)
     if isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
         return RequestTimeoutError("no connection within the timeout", method=method, url=url)
     if isinstance(exc, requests.exceptions.SSLError):  # its text quotes the signed URL: named, never shown

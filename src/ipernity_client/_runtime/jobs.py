@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from .core import BaseClient
+from .core import BaseClient, _fit_session
 from .errors import IpernityError, ValidationError
 
 T = TypeVar("T")
@@ -142,6 +142,11 @@ def pool_size_of(client: BaseClient) -> int | None:
 
 
 def check_workers(client: BaseClient, workers: int, job: str) -> None:
+    """Refuse a bad client or worker count; size the client's connection pool to the workers.
+
+    A client that made its own session gets a pool of ``workers`` connections when it had
+    fewer; a session the caller gave is theirs to size, so too small a pool is refused.
+    """
     problems = []
     if not isinstance(client, BaseClient):
         problems.append(f"client must be an ipernity_client.Client, got {type(client).__name__}")
@@ -150,6 +155,12 @@ def check_workers(client: BaseClient, workers: int, job: str) -> None:
     else:
         pool = pool_size_of(client)
         if pool is not None and workers > pool:
-            problems.append(f"workers={workers} is more than the client's {pool} connections; create it with pool_size")
+            if client._own_session:
+                _fit_session(client.session, True, workers)
+            else:
+                problems.append(
+                    f"workers={workers} is more than the {pool} connections of the session given to the client;"
+                    " mount a requests HTTPAdapter with pool_maxsize >= workers on it"
+                )
     if problems:
         raise ValidationError(job, problems)

@@ -28,7 +28,9 @@ SECRET_NAMES = frozenset(
 )
 HIDDEN = "***"
 _SECRET_IN_QUERY = re.compile(r"\b(" + "|".join(sorted(SECRET_NAMES)) + r")=[^&\s\"'#]*")
-_KEY_IN_QUERY = re.compile(r"\bapi_key=([^&\s\"'#…]+)")
+# The api_key, or OAuth's consumer key (the same key under OAuth): shown shortened, never whole.
+KEY_NAMES = ("api_key", "oauth_consumer_key")
+_KEY_IN_QUERY = re.compile(r"\b(api_key|oauth_consumer_key)=([^&\s\"'#…]+)")
 
 
 def mask_key(key: str) -> str:
@@ -37,12 +39,12 @@ def mask_key(key: str) -> str:
 
 
 def shown_params(wire: Mapping[str, str], uploads: Mapping[str, Any]) -> str:
-    """``name=value`` pairs for a log line: secrets hidden, the api_key masked, files by name only."""
+    """``name=value`` pairs for a log line: secrets hidden, the key shortened, files by name only."""
     pairs = []
     for name, value in wire.items():
         if name in SECRET_NAMES:
             value = HIDDEN
-        elif name == "api_key":
+        elif name in KEY_NAMES:
             value = mask_key(value)
         elif len(value) > 80:
             value = value[:80] + "…"
@@ -52,9 +54,9 @@ def shown_params(wire: Mapping[str, str], uploads: Mapping[str, Any]) -> str:
 
 
 def scrub_query(text: str) -> str:
-    """``text`` with every credential-named query parameter hidden and the api_key masked."""
+    """``text`` with every credential-named query parameter hidden and the key shortened."""
     text = _SECRET_IN_QUERY.sub(lambda match: f"{match.group(1)}={HIDDEN}", text)
-    return _KEY_IN_QUERY.sub(lambda match: f"api_key={mask_key(match.group(1))}", text)
+    return _KEY_IN_QUERY.sub(lambda match: f"{match.group(1)}={mask_key(match.group(2))}", text)
 
 
 class CredentialFilter(logging.Filter):

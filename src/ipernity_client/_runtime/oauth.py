@@ -1,7 +1,7 @@
 """OAuth 1.0a (notes 3.7): every call signed with oauth_* parameters, and the three-legged login.
 
-oauthlib does the standard parts: nonce, timestamp, the signature base string, HMAC-SHA1 and
-PLAINTEXT. ipernity's own MD5 method sits beside them in ``SIGNATURE_METHODS``. The oauth_*
+oauthlib does the standard parts: nonce, the signature base string, HMAC-SHA1 and PLAINTEXT
+(the timestamp is ours, see ``OAuthSigner.timestamp``). ipernity's own MD5 method sits beside them in ``SIGNATURE_METHODS``. The oauth_*
 parameters travel with the call's other parameters (query, form or envelope) in place of
 api_key, auth_token and api_sig; the base string covers all of them with the HTTP method and URL
 the request goes to. PLAINTEXT is refused before sending unless the URL is HTTPS. On error 132
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import webbrowser
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from hashlib import md5
@@ -27,6 +28,7 @@ from oauthlib.oauth1.rfc5849.utils import escape
 from .auth import LoginTimeoutError, OAuthToken
 from .errors import ApiError, ErrorReply, InvalidResponseError, IpernityError, ValidationError
 from .http import HttpReply, HttpRequest
+from .options import constructor_problems
 from .replies import DECODERS, decode_reply, looks_like_json
 
 if TYPE_CHECKING:
@@ -120,6 +122,8 @@ class OAuthSigner:
         raise TypeError("an OAuthSigner holds the token secret and is not pickled")
 
     def timestamp(self) -> int:
+        """Now by the server's clock. Not oauthlib's generate_timestamp: it drops the fraction of a
+        second the offset needs (else a corrected timestamp can fall a second behind the last one, 134)."""
         return int(time.time() + self.offset)
 
     def sign(self, client: AuthFlows, method: str, wire: dict[str, str], target: tuple[str, str]) -> dict[str, str]:
@@ -147,6 +151,15 @@ class OAuthSigner:
         return True
 
 
+# How from_oauth names what the plain constructor calls api_key and auth_token.
+OAUTH_NAMES = {"api_key": "consumer_key", "auth_token": "oauth_token"}
+
+
+def _kind(value: object) -> str:
+    """A value's type, or that it is empty: never the value, which may be a secret."""
+    return "an empty str" if value == "" else "None" if value is None else type(value).__name__
+
+
 def oauth_client(
     cls: type[C],
     consumer_key: str,
@@ -157,14 +170,24 @@ def oauth_client(
     options: dict[str, Any],
     method: str = "HMAC-SHA1",
 ) -> C:
-    """A ``cls`` client that signs with OAuth; ``permissions`` are the token's, when known."""
+    """A ``cls`` client that signs with OAuth; ``permissions`` are the token's, when known.
+
+    Every problem, with the OAuth arguments and with the client's other options, is raised at once,
+    named as ``from_oauth`` takes them.
+    """
     problems = []
+    values = {"api_key": consumer_key, "auth_token": token, **options}
+    for problem in constructor_problems(cls._api.service, cls.__init__, values):
+        name, _, rest = problem.partition(" ")
+        problems.append(f"{OAUTH_NAMES.get(name, name)} {rest}")
     if not isinstance(consumer_secret, str) or not consumer_secret:
-        problems.append("consumer_secret must be a non-empty str: every OAuth call is signed")
+        problems.append(
+            f"consumer_secret must be a non-empty str (every OAuth call is signed), got {_kind(consumer_secret)}"
+        )
     if method not in SIGNATURE_METHODS:
         problems.append(f"signature_method {method!r} is not one of {', '.join(SIGNATURE_METHODS)}")
     if token is not None and (not isinstance(token_secret, str) or not token_secret):
-        problems.append("oauth_token_secret must be given with oauth_token")
+        problems.append(f"oauth_token_secret must be a non-empty str with oauth_token, got {_kind(token_secret)}")
     if problems:
         raise ValidationError("Client.from_oauth", problems)
     client = cls(consumer_key, consumer_secret, token, **options)
@@ -250,11 +273,7 @@ def oauth_login(
     query = {"oauth_token": pair["oauth_token"], **{f"perm_{scope}": level for scope, level in perms.items()}}
     link = f"{authorize_url}?{urlencode(query)}"
     print(f"Open this link to let the app act for you: {link}", file=sys.stderr)
-    if open_url is None:
-        import webbrowser
-
-        open_url = webbrowser.open
-    open_url(link)
+    (open_url or webbrowser.open)(link)
     deadline = time.monotonic() + timeout
     request_token = (pair["oauth_token"], pair["oauth_token_secret"])
     while (access := _token_request(client, signer, "oauth.access", access_url, request_token, {})) is None:

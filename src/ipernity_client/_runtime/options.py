@@ -7,13 +7,17 @@ argument and its type, never the value of a credential.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
 from .api import ServiceFacts
+from .ratelimit import RateLimit
 from .retry import RetryPolicy
+from .validation import did_you_mean
 
 CREDENTIALS = ("api_secret", "auth_token")
 
@@ -65,14 +69,18 @@ def option_problems(service: ServiceFacts, options: Mapping[str, object]) -> lis
     retry = options.get("retry")
     if retry is not None and not isinstance(retry, RetryPolicy):
         problems.append(f"retry must be a RetryPolicy or None, got {type(retry).__name__}")
+    rate_limit = options.get("rate_limit")
+    if rate_limit is not None and not isinstance(rate_limit, RateLimit):
+        problems.append(f"rate_limit must be a RateLimit or None, got {type(rate_limit).__name__}")
     session = options.get("session")
     if session is not None and not isinstance(session, requests.Session):
         problems.append(f"session must be a requests.Session or None, got {type(session).__name__}")
     if not isinstance(options.get("validate", True), bool):
         problems.append(f"validate must be a bool, got {type(options['validate']).__name__}")
-    deadline = options.get("deadline")
-    if deadline is not None and not _positive(deadline):
-        problems.append(f"deadline must be a positive number of seconds or None, got {deadline!r}")
+    for name in ("deadline", "attempt_deadline"):
+        value = options.get(name)
+        if value is not None and not _positive(value):
+            problems.append(f"{name} must be a positive number of seconds or None, got {value!r}")
     max_size = options.get("max_reply_size", 1)
     if not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 1:
         problems.append(f"max_reply_size must be a positive int (bytes), got {max_size!r}")
@@ -80,3 +88,16 @@ def option_problems(service: ServiceFacts, options: Mapping[str, object]) -> lis
     if pool_size is not None and (not isinstance(pool_size, int) or isinstance(pool_size, bool) or pool_size < 1):
         problems.append(f"pool_size must be a positive int or None, got {pool_size!r}")
     return problems
+
+
+def constructor_problems(service: ServiceFacts, init: Callable[..., Any], values: Mapping[str, object]) -> list[str]:
+    """``option_problems`` for ``values`` as ``init`` would take them: defaults filled in, unknown names listed.
+
+    For the other ways to make a client (from the environment, for OAuth), which gather their own
+    problems first and should report these with them, in one error.
+    """
+    parameters = inspect.signature(init).parameters
+    defaults = {name: p.default for name, p in parameters.items() if p.default is not inspect.Parameter.empty}
+    known = [name for name in parameters if name != "self"]
+    unknown = [f"unknown option {name!r}{did_you_mean(name, known)}" for name in values if name not in parameters]
+    return unknown + option_problems(service, {**defaults, **values})

@@ -297,18 +297,24 @@ def _wait_for(
     timeout: float,
     sleep: Callable[[float], object],
 ) -> None:
-    """Wait for the tickets together; record each document, fail each invalid or late ticket."""
+    """Wait for the tickets together; record each document, fail each invalid or late ticket.
+
+    When the wait itself fails (connection lost, tickets refused…), every ticket not known to be
+    done fails with that error; the state file keeps them, so the next run waits for them again.
+    """
     if not pending:
         return
     by_ticket = {item.ticket: item for item in pending if item.ticket is not None}
     invalid: list[str] = []
     late: list[str] = []
-    error: UploadTicketError | None = None
+    error: Exception | None = None
     try:
         results = dict(zip(by_ticket, uploads.wait(list(by_ticket), timeout=timeout, sleep=sleep), strict=True))
     except UploadTicketError as failure:
         results, invalid, error = failure.done, failure.invalid, failure
         late = failure.pending if isinstance(failure, UploadTimeoutError) else []
+    except ITEM_ERRORS as failure:
+        results, error, late = {}, failure, list(by_ticket)
     for ticket, result in results.items():
         item = by_ticket[ticket]
         item.doc_id = getattr(result, "doc_id", None)

@@ -129,6 +129,11 @@ class QuotaCache:
                 self._sent += size
             return found
 
+    def release(self, size: int) -> None:
+        """Give back what ``problems`` reserved for a file whose upload then failed."""
+        with self._lock:
+            self._sent = max(0, self._sent - size)
+
 
 _QUOTAS: Attached[BaseClient, QuotaCache] = Attached(QuotaCache)
 
@@ -191,15 +196,24 @@ class UploadHelpers(Namespace, Generic[TicketT, DocT]):
         progress: Progress | None,
         check_quota: bool,
     ) -> T:
-        """Send an upload, checked against the account's quota (unless told not to) once its parameters are valid."""
-        check = (lambda: self._check_quota(operation, values)) if check_quota else None
-        return self._client._invoke(operation, values, parse, progress=progress, before_send=check)
+        """Send an upload, checked against the account's quota (unless told not to) once its parameters are valid.
 
-    def _check_quota(self, operation: Operation, values: Mapping[str, Any]) -> None:
-        """A ValidationError, nothing sent, when the file is over a limit or of another media type."""
+        The bytes a failed upload had reserved in the quota are given back.
+        """
+        reserved: list[int] = []
+        check = (lambda: reserved.append(self._check_quota(operation, values))) if check_quota else None
+        try:
+            return self._client._invoke(operation, values, parse, progress=progress, before_send=check)
+        except BaseException:
+            if reserved and reserved[0]:
+                quota_of(self._client).release(reserved[0])
+            raise
+
+    def _check_quota(self, operation: Operation, values: Mapping[str, Any]) -> int:
+        """The file's bytes, now reserved in the quota; a ValidationError, nothing sent, when over a limit."""
         file = values.get("file")
         if file is None or isinstance(file, (str, os.PathLike)) and not os.path.isfile(os.fspath(file)):
-            return  # the call's own validation names the problem
+            return 0  # the call's own validation names the problem
         filename, size = _name_and_size(file)
         problems = []
         if operation.name == "upload.replace" and values.get("doc_id") is not None:
@@ -213,6 +227,7 @@ class UploadHelpers(Namespace, Generic[TicketT, DocT]):
             problems += quota_of(self._client).problems(self._client, filename, size)
         if problems:
             raise ValidationError(operation.name, problems)
+        return size or 0
 
     def _media_of_document(self, doc_id: Any) -> str | None:
         """The media type of the document to replace; None when unknown (ipernity then names the problem)."""

@@ -73,7 +73,7 @@ def _scalar(param: Param, kind: str, value: Any) -> tuple[str | None, str | None
             return ("1" if value else "0"), None
         return None, f"expected a bool, got {shown(value)}"
     if kind == "enum":
-        text = value if isinstance(value, str) else _as_text(value)[0] if isinstance(value, int) else None
+        text = value if isinstance(value, str) else as_text(value)[0] if isinstance(value, int) else None
         if text is not None and text in param.values:
             return text, None
         return None, f"{shown(value)} is not one of {', '.join(param.values)}"
@@ -164,7 +164,7 @@ def unencodable(wire: Mapping[str, str]) -> list[str]:
     return problems
 
 
-def _as_text(value: Any) -> tuple[str | None, str | None]:
+def as_text(value: Any) -> tuple[str | None, str | None]:
     """What ``validate=False`` sends for a value it does not check: its str()."""
     if isinstance(value, str):
         return value, None
@@ -202,7 +202,7 @@ def prepare(
                 known = ", ".join(by_name) or "none"
                 problems.append(f"unknown parameter {name!r}{did_you_mean(name, by_name)}; known: {known}")
                 continue
-            text, problem = _as_text(value)
+            text, problem = as_text(value)
             found = [f"{name}: {problem}"] if problem else []
         elif param.type == "file":
             problem = files.describe(value)
@@ -218,7 +218,7 @@ def prepare(
             text, problem = _scalar(param, param.type, value)
             found = [f"{name}: {problem}"] if problem else []
         if found and not validate and param is not None:
-            text, problem = _as_text(value)
+            text, problem = as_text(value)
             found = [f"{name}: {problem}"] if problem else []
         if found:
             problems.extend(found)

@@ -331,6 +331,8 @@ def _folder_albums(ctx: Context, verb: str) -> str:
             continue
         present = album.album_id in folder.album_ids
         if verb == "added" and not present:
+            if len(folder.album_ids) >= ctx.state.max_albums_per_folder:
+                raise ctx.fail(3)
             folder.album_ids.append(album.album_id)
         elif verb == "removed" and present:
             folder.album_ids.remove(album.album_id)

@@ -52,6 +52,12 @@ def visits(found: dict[int, Visit], caller: User | None) -> Facts:
     return {"visits": mine.count if mine else 0, "last_visit": mine.last_at if mine else 0}
 
 
+def visits_at(found: dict[int, Visit], caller: User | None) -> Facts:
+    """The caller's visits in the CallerStatus shape of posts and albums (``last_visit_at``)."""
+    mine = visits(found, caller)
+    return {"visits": mine["visits"], "last_visit_at": mine["last_visit"]}
+
+
 def thumb(ctx: Context, doc: Doc, label: str) -> Facts:
     return {"label": label, "ext": "jpg", "url": media_url(ctx, doc.doc_id, label)}
 
@@ -205,13 +211,22 @@ def list_doc(ctx: Context, found: Doc) -> Facts:
     return doc(ctx, found, {"thumb"} | extras(ctx), thumbsize(ctx))
 
 
+def album_cover(state: State, found: Album, docs: list[Doc], caller: User | None) -> int | None:
+    """The chosen cover, else the first document; one the caller may not see gives way to the next they may."""
+    chosen = [state.docs[found.cover_id]] if found.cover_id in state.docs else []
+    for doc in chosen + docs:
+        if state.can_see(doc.owner_id, doc.is_public, doc.is_friend, doc.is_family, caller):
+            return doc.doc_id
+    return None
+
+
 def album(ctx: Context, found: Album, size: str | None = None) -> Facts:
     """An album: title, description, dates, counts by visibility, cover, the caller's status."""
     state, caller = ctx.state, ctx.caller.user
     docs = [state.docs[doc_id] for doc_id in found.doc_ids if doc_id in state.docs]
     size = size or thumbsize(ctx)
     owner_user = state.users[found.owner_id]
-    cover_id = found.cover_id or (docs[0].doc_id if docs else None)
+    cover_id = album_cover(state, found, docs, caller)
     public = sum(doc.is_public for doc in docs)
     return {
         "album_id": found.album_id,
@@ -241,11 +256,7 @@ def album(ctx: Context, found: Album, size: str | None = None) -> Facts:
         "cover": cover(ctx, cover_id, size),
         "can": {"fave": caller is not None, "comment": caller is not None, "add_doc": _mine(caller, found.owner_id)},
         "permissions": {"comment": found.perm_comment},
-        "you": {
-            "isfave": caller is not None and caller.user_id in found.faves,
-            "visits": visits(found.visits, caller)["visits"],
-            "last_visit_at": visits(found.visits, caller)["last_visit"],
-        },
+        "you": {"isfave": caller is not None and caller.user_id in found.faves, **visits_at(found.visits, caller)},
     }
 
 
@@ -344,7 +355,23 @@ def target_owner(state: State, found: Comment) -> int:
     return item.owner_id if item is not None else 0
 
 
+def post_tags(state: State, found: Post) -> Facts:
+    """A post's keywords in the TagEntry shape (post.get's ``extra=tags``)."""
+    tags = [
+        {
+            "id": state.tag_id(word),
+            "type": "keyword",
+            "user_id": found.owner_id,
+            "tag": word,
+            "added_at": found.posted_at,
+        }
+        for word in found.keywords
+    ]
+    return {"total": len(tags), "tag": tags}
+
+
 def post(ctx: Context, found: Post) -> Facts:
+    """A post; its tags only with ``extra=tags``, as on doc.get."""
     state, caller = ctx.state, ctx.caller.user
     owner_user = state.users[found.owner_id]
     comments = [c.posted_at for c in state.comments.values() if c.on == "post" and c.target_id == found.post_id]
@@ -374,7 +401,8 @@ def post(ctx: Context, found: Post) -> Facts:
         "permissions": permissions(found),
         "share": {"url": link},
         "can": {"fave": caller is not None and not _mine(caller, found.owner_id), "comment": caller is not None},
-        "you": {"isfave": caller is not None and caller.user_id in found.faves, "visits": 0, "last_visit_at": 0},
+        "you": {"isfave": caller is not None and caller.user_id in found.faves, **visits_at(found.visits, caller)},
+        **({"tags": post_tags(state, found)} if "tags" in extras(ctx) else {}),
     }
 
 

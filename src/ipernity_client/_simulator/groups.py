@@ -71,15 +71,16 @@ def group_get_list(ctx: Context) -> str:
 
 
 def group_search(ctx: Context) -> str:
-    """Groups whose title or description holds every word of text; sort by members or the newest."""
+    """Groups whose title or description holds every word of text: by relevance (the words in the title
+    first, then the newest), created-desc or created-asc."""
     words = ctx.param("text").lower().split()
     if not words:
         raise ctx.fail(1)
     found = [g for g in ctx.state.groups.values() if all(w in f"{g.title} {g.description}".lower() for w in words)]
-    if ctx.param("sort") in ("members", "popular"):
-        found.sort(key=lambda g: len(g.members), reverse=True)
-    else:
-        found.sort(key=lambda g: g.created_at, reverse=True)
+    sort = ctx.param("sort") or "relevance"
+    found.sort(key=lambda g: (g.created_at, g.group_id), reverse=sort != "created-asc")
+    if sort == "relevance":
+        found.sort(key=lambda g: not all(w in g.title.lower() for w in words))
     return paged(ctx, found, lambda group: group_facts(ctx, group))
 
 

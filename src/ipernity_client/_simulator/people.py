@@ -16,6 +16,8 @@ from .posts import find_post
 from .state import MEDIA_TYPES, Album, Doc, User
 
 UNLIMITED_SECONDS = 7200
+# What network.getList sends only when asked with extra=.
+NETWORK_EXTRAS = frozenset({"realname", "count", "location"})
 
 
 def user_get(ctx: Context) -> str:
@@ -75,7 +77,15 @@ def network_get_list(ctx: Context) -> str:
     user = facts.user_by(ctx.state, wanted) if wanted else ctx.caller.user
     if user is None:
         raise ctx.fail(1)
-    return paged(ctx, _network(ctx, user), lambda member: facts.user(ctx, member))
+    return paged(ctx, _network(ctx, user), lambda member: _network_entry(ctx, member))
+
+
+def _network_entry(ctx: Context, member: User) -> facts.Facts:
+    """A contact; realname and count only when ``extra`` asks for them (location is not known here)."""
+    entry = facts.user(ctx, member)
+    for part in NETWORK_EXTRAS - facts.extras(ctx):
+        entry.pop(part, None)
+    return entry
 
 
 def network_autocomplete(ctx: Context) -> str:

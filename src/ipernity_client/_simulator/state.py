@@ -7,6 +7,7 @@ ticket's countdown moves only when the test says so.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import mimetypes
@@ -47,6 +48,20 @@ class ManualClock:
 def level_rank(level: str, levels: tuple[str, ...]) -> int:
     """The rank of ``level`` in ``levels`` (none < read < write < delete); an unknown level ranks lowest."""
     return levels.index(level) if level in levels else 0
+
+
+def assign(item: Doc | Post, values: Mapping[str, object]) -> None:
+    """Sets ``values`` on a new document or post, refusing a name it lacks: a typo would else pass unseen.
+
+    Codes the API sends as text (``safety=3``, ``license=4``) may be given as numbers.
+    """
+    declared = {spec.name: spec.type for spec in dataclasses.fields(item)}
+    for name, value in values.items():
+        if name not in declared:
+            kind = type(item).__name__
+            raise TypeError(f"{kind} has no field {name!r}; it has {', '.join(sorted(declared))}")
+        text_code = declared[name] == "str" and isinstance(value, int) and not isinstance(value, bool)
+        setattr(item, name, str(value) if text_code else value)
 
 
 def media_of(filename: str) -> str:
@@ -307,6 +322,7 @@ class State:
         self.max_tags_per_doc = 75
         self.max_notes_per_doc = 100
         self.max_docs_per_album = 5000
+        self.max_albums_per_folder = 500  # folder.albums.add error 3; the real limit is not documented
         self.world: World | None = None
         self._ids = itertools.count(100001)
         self._tickets = itertools.count(712000)
@@ -396,8 +412,7 @@ class State:
                 media=media_of(filename),
                 content=content,
             )
-            for name, value in fields.items():
-                setattr(doc, name, value)
+            assign(doc, fields)
             self.docs[doc.doc_id] = doc
             return doc
 
@@ -416,8 +431,7 @@ class State:
         with self.lock:
             now = self.now()
             post = Post(self.next_id(), owner.user_id, title, content, posted_at=now, updated_at=now)
-            for name, value in fields.items():
-                setattr(post, name, value)
+            assign(post, fields)
             self.posts[post.post_id] = post
             return post
 

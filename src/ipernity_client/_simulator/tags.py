@@ -14,6 +14,7 @@ from . import facts, reply
 from .context import Context, id_list
 from .docs import find_doc
 from .paging import paged, visible_docs
+from .search import SORTS
 from .state import Doc
 
 
@@ -119,7 +120,8 @@ def tags_user_get_popular(ctx: Context) -> str:
 
 
 def tags_docs_get_list(ctx: Context) -> str:
-    """The documents carrying a keyword (by tag id or text) or a member tag, newest first."""
+    """The documents carrying a keyword (by tag id or text) or a member tag, the most popular first unless
+    ``sort`` says posted-desc or posted-asc."""
     state, kind, text = ctx.state, ctx.param("type"), ctx.param("id")
     docs: list[Doc]
     if kind == "member":
@@ -137,5 +139,6 @@ def tags_docs_get_list(ctx: Context) -> str:
         if owner is None:
             raise ctx.fail(2)
         docs = [d for d in docs if d.owner_id == owner.user_id]
-    docs.sort(key=lambda d: (d.posted_at, d.doc_id), reverse=ctx.param("sort") != "posted-asc")
+    key, descending = SORTS.get(ctx.param("sort") or "popular", SORTS["popular"])
+    docs.sort(key=key, reverse=descending)  # type: ignore[arg-type]
     return paged(ctx, visible_docs(ctx, docs), lambda doc: facts.list_doc(ctx, doc))

@@ -1,7 +1,8 @@
 """Comments on documents and blog posts (doc.comments.*, post.comments.*) and notes on photos (doc.notes.*).
 
-A comment is edited or deleted by its author (the owner of what it is on may delete it too);
-replies keep their parent. Notes live on a document and may name a member.
+A comment is edited or deleted by its author (the owner of what it is on may delete it too; anyone
+else gets error 1, "not found or you don't have the permission", and a blog comment older than
+seven days cannot be deleted, error 3); replies keep their parent. Notes live on a document and may name a member.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from .state import Comment, Doc, Note, Post
 
 # Comments one document or post takes before error 4.
 MAX_COMMENTS = 10_000
+# post.comments.delete error 3: "posted more than 7 days ago. It cannot be deleted anymore."
+DELETE_WINDOW = 7 * 24 * 3600
 
 
 def _target(ctx: Context, on: str) -> Doc | Post:
@@ -34,8 +37,12 @@ def _find_comment(ctx: Context, on: str, *, author: bool = False, deleting: bool
     caller = ctx.caller.user
     mine = caller is not None and caller.user_id == comment.user_id
     owns_target = caller is not None and caller.user_id == facts.target_owner(ctx.state, comment)
-    if (author or deleting) and not (mine or (deleting and owns_target)):
+    if author and not mine:
         raise ctx.fail(2, "Not allowed: only the author may change this comment")
+    if deleting and not (mine or owns_target):
+        raise ctx.fail(1, "Comment not found or not yours to delete")
+    if deleting and on == "post" and ctx.state.now() - comment.posted_at > DELETE_WINDOW:
+        raise ctx.fail(3)
     return comment
 
 
