@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -79,3 +80,9 @@ def test_an_error_is_described_on_one_line() -> None:
     assert describe(KeyboardInterrupt()) == "interrupted"
     timeout = LoginTimeoutError("login: the link was not approved within 300 s")
     assert describe(timeout) == "login: the link was not approved within 300 s"  # the package's own words
+
+
+def test_a_usage_error_survives_pickling_with_its_problems() -> None:
+    error = UsageError(["no API key: pass --key", "count: not a number"])
+    again = pickle.loads(pickle.dumps(error))
+    assert again.problems == error.problems and str(again) == str(error)

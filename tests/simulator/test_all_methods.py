@@ -425,7 +425,10 @@ def expect_album(result: Any, world: World, args: dict[str, Any]) -> None:
     assert (result.count.docs, result.count.public, result.cover.doc_id) == (1, 1, world.doc.doc_id)
     assert result.dates.created_at == album.created_at
     size = args.get("thumbsize", "75x")
-    assert (result.thumbsize, result.cover.url) == (size, f"{world.sim.endpoint}/media/{world.doc.doc_id}/{size}")
+    assert (result.thumbsize, result.cover.url) == (
+        size,
+        f"{world.sim.endpoint}/media/{world.doc.doc_id}/{world.doc.secret}/{size}",
+    )
 
 
 def expect_new_album(result: Any, world: World, args: dict[str, Any]) -> None:
@@ -464,7 +467,13 @@ def _expect_page(docs: Any, world: World, args: dict[str, Any]) -> None:
     page, per_page = args.get("page", 1), args.get("per_page", 20)
     assert (docs.total, docs.page, docs.per_page, docs.pages) == (total, page, per_page, total)
     listed = [(doc.doc_id, doc.title, doc.media, doc.safety, doc.thumb.url) for doc in docs.doc]
-    photo = (world.doc.doc_id, "Harbour", "photo", 1, f"{world.sim.endpoint}/media/{world.doc.doc_id}/75x")
+    photo = (
+        world.doc.doc_id,
+        "Harbour",
+        "photo",
+        1,
+        f"{world.sim.endpoint}/media/{world.doc.doc_id}/{world.doc.secret}/75x",
+    )
     assert listed == ([photo] if total and page == 1 else [])
 
 
@@ -477,7 +486,7 @@ def expect_album_docs(result: Any, world: World, args: dict[str, Any]) -> None:
     size = args.get("thumbsize", "75x")
     assert (result.cover.doc_id, result.cover.url) == (
         world.doc.doc_id,
-        f"{world.sim.endpoint}/media/{world.doc.doc_id}/{size}",
+        f"{world.sim.endpoint}/media/{world.doc.doc_id}/{world.doc.secret}/{size}",
     )
     _expect_page(result.docs, world, args)
 

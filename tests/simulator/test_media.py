@@ -40,7 +40,7 @@ def test_the_listing_and_get_medias_give_the_same_served_url(sim: Simulator) -> 
 def test_a_replaced_file_is_served_in_its_new_version(sim: Simulator, clock: ManualClock, tmp_path: Path) -> None:
     doc = sim.state.add_doc(sim.state.member, "car.jpg", b"old")
     client = sim.client(perms={"doc": "write"})
-    url = f"{sim.endpoint}/media/{doc.doc_id}/original"
+    url = f"{sim.endpoint}/media/{doc.doc_id}/{doc.secret}/original"
     assert requests.get(url, timeout=10).content == b"old"
     new = tmp_path / "car.jpg"
     new.write_bytes(b"new version")
@@ -52,7 +52,16 @@ def test_a_replaced_file_is_served_in_its_new_version(sim: Simulator, clock: Man
 
 def test_unknown_documents_and_unrendered_sizes_are_not_found(sim: Simulator) -> None:
     doc = sim.state.add_doc(sim.state.member, "a.jpg", b"a")
-    assert requests.get(f"{sim.endpoint}/media/999999/original", timeout=10).status_code == 404
-    thumb = requests.get(f"{sim.endpoint}/media/{doc.doc_id}/240", timeout=10)
+    assert requests.get(f"{sim.endpoint}/media/999999/{doc.secret}/original", timeout=10).status_code == 404
+    thumb = requests.get(f"{sim.endpoint}/media/{doc.doc_id}/{doc.secret}/240", timeout=10)
     assert thumb.status_code == 404 and b"originals only" in thumb.content
-    assert requests.get(f"{sim.endpoint}/media/x/original", timeout=10).status_code == 404
+    assert requests.get(f"{sim.endpoint}/media/x/{doc.secret}/original", timeout=10).status_code == 404
+
+
+def test_a_private_file_is_found_only_through_the_url_its_viewers_were_given(sim: Simulator) -> None:
+    """The secret in the URL stands between a private document's id and its file, as on ipernity."""
+    doc = sim.state.add_doc(sim.state.member, "private.jpg", b"mine", is_public=False)
+    given = sim.client(perms={"doc": "read"}).doc.get(doc_id=doc.doc_id).original
+    assert given is not None and requests.get(str(given.url), timeout=10).content == b"mine"
+    for guess in (f"{doc.doc_id}/original", f"{doc.doc_id}/{'0' * len(doc.secret)}/original"):
+        assert requests.get(f"{sim.endpoint}/media/{guess}", timeout=10).status_code == 404

@@ -37,7 +37,10 @@ def test_album_get_reads_the_album_asked_for(sim: Simulator, client: ipernity_cl
     assert got is not None and got.count is not None and got.cover is not None
     assert (got.album_id, got.title, got.description, got.thumbsize) == (album.album_id, "Trips", "Summer", "240")
     assert (got.count.docs, got.count.public, got.count.family) == (2, 1, 1)
-    assert (got.cover.doc_id, got.cover.url) == (private.doc_id, f"{sim.endpoint}/media/{private.doc_id}/240")
+    assert (got.cover.doc_id, got.cover.url) == (
+        private.doc_id,
+        f"{sim.endpoint}/media/{private.doc_id}/{private.secret}/240",
+    )
     with pytest.raises(errors.ApiError) as missing:
         client.album.get(album_id=999)
     assert missing.value.code == 1

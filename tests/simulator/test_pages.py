@@ -97,7 +97,7 @@ def test_doc_get_list_fills_the_doc_model_and_filters(sim: Simulator, protocol: 
     assert item.dates is not None and item.count is not None and item.original is not None and item.thumb is not None
     assert (item.dates.posted_at, item.count.tags, item.count.albums) == (photo.posted_at, 1, 1)
     assert (item.original.filename, item.original.bytes) == ("harbour.jpg", len(b"photo"))
-    assert (item.thumb.label, item.thumb.url) == ("75x", f"{sim.endpoint}/media/{photo.doc_id}/75x")
+    assert (item.thumb.label, item.thumb.url) == ("75x", f"{sim.endpoint}/media/{photo.doc_id}/{photo.secret}/75x")
     assert item.extra == {}
     assert [(doc.doc_id, doc.media, doc.dates, doc.thumb and doc.thumb.label) for doc in safe.doc] == [
         (song.doc_id, "audio", None, "240")
@@ -149,7 +149,10 @@ def test_album_docs_iter_list_walks_the_nested_container_in_album_order(
     assert (page.docs.page, page.docs.pages, page.docs.per_page, page.docs.total) == (2, 3, 100, MANY)
     assert [doc.doc_id for doc in page.docs.doc] == album.doc_ids[100:200]
     first = album.doc_ids[0]
-    assert (page.cover.doc_id, page.cover.url) == (first, f"{sim.endpoint}/media/{first}/500")
+    assert (page.cover.doc_id, page.cover.url) == (
+        first,
+        f"{sim.endpoint}/media/{first}/{sim.state.docs[first].secret}/500",
+    )
 
 
 @every_protocol

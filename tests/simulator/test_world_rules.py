@@ -220,8 +220,9 @@ def test_extra_and_thumbsize_shape_list_entries(running: Simulator, module_clock
     (entry,), (full,) = plain.doc, rich.doc
     assert entry.md5 is None and entry.dates is None and entry.geo is None and entry.thumb.label == "75x"
     assert full.md5 == running.state.docs[full.doc_id].md5 and full.dates.posted_at and full.geo.lat is not None
-    assert full.original.url == f"{running.endpoint}/media/{full.doc_id}/original"
-    assert (full.thumb.label, full.thumb.url) == ("500", f"{running.endpoint}/media/{full.doc_id}/500")
+    files = f"{running.endpoint}/media/{full.doc_id}/{running.state.docs[full.doc_id].secret}"
+    assert full.original.url == f"{files}/original"
+    assert (full.thumb.label, full.thumb.url) == ("500", f"{files}/500")
     case.close()
 
 

@@ -32,6 +32,10 @@ class UsageError(Exception):
         self.problems = problems
         super().__init__("; ".join(problems))
 
+    def __reduce__(self) -> tuple[type[UsageError], tuple[list[str]]]:
+        """Pickled with its list, not its joined text (which would be split into characters)."""
+        return (type(self), (self.problems,))
+
 
 def exit_code(error: BaseException) -> int:
     """The exit code an error ends the command with."""

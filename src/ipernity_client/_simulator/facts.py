@@ -3,7 +3,7 @@
 Every reply about a document, album, member, group, folder, post, comment or note takes its
 facts from here, so doc.get, the list entries and the search hits describe one document the same
 way; each method's model keeps the parts it declares. File and thumbnail URLs point at the
-simulator itself (``/media/{doc_id}/{label}``), where the uploaded bytes are served.
+simulator itself (``/media/{doc_id}/{secret}/{label}``), where the uploaded bytes are served.
 """
 
 from __future__ import annotations
@@ -26,8 +26,13 @@ Facts = dict[str, Any]
 
 
 def media_url(ctx: Context, doc_id: int, label: str) -> str:
-    """Where the simulator serves a document's file (``original``) or a thumbnail (its label)."""
-    return f"{ctx.endpoint}/media/{doc_id}/{label}"
+    """Where the simulator serves a document's file (``original``) or a thumbnail (its label).
+
+    The document's secret is part of it, as in ipernity's file URLs: only a caller who was
+    given the URL (who may see the document) finds the file.
+    """
+    doc = ctx.state.docs.get(doc_id)
+    return f"{ctx.endpoint}/media/{doc_id}/{doc.secret if doc is not None else '-'}/{label}"
 
 
 def extras(ctx: Context) -> set[str]:
@@ -59,7 +64,7 @@ def visits_at(found: dict[int, Visit], caller: User | None) -> Facts:
 
 
 def thumb(ctx: Context, doc: Doc, label: str) -> Facts:
-    return {"label": label, "ext": "jpg", "url": media_url(ctx, doc.doc_id, label)}
+    return {"label": label, "ext": "jpg", "url": media_url(ctx, doc.doc_id, label), "secret": doc.secret}
 
 
 def original(ctx: Context, doc: Doc) -> Facts:

@@ -1,20 +1,22 @@
-"""The files behind the media URLs the simulator hands out (``/media/{doc_id}/{label}``).
+"""The files behind the media URLs the simulator hands out (``/media/{doc_id}/{secret}/{label}``).
 
 doc.get, doc.getList (extra=original) and doc.getMedias give each document's original at
-``{endpoint}/media/{doc_id}/original`` (see ``facts.media_url``); this serves the bytes stored
-with it, so a client can download (and back up) what it uploaded. Thumbnails and encodings are
-not rendered by the simulator: their URLs answer 404.
+``{endpoint}/media/{doc_id}/{secret}/original`` (see ``facts.media_url``); this serves the bytes
+stored with it, so a client can download (and back up) what it uploaded. As on ipernity the
+document's secret is part of the URL, so a private document's file is not found by guessing its
+id. Thumbnails and encodings are not rendered by the simulator: their URLs answer 404.
 """
 
 from __future__ import annotations
 
+import hmac
 import mimetypes
 import re
 
 from .dispatch import Reply
 from .state import State
 
-MEDIA_PATH = re.compile(r"^/media/(?P<doc_id>[0-9]+)/(?P<label>[^/]+)$")
+MEDIA_PATH = re.compile(r"^/media/(?P<doc_id>[0-9]+)/(?P<secret>[^/]+)/(?P<label>[^/]+)$")
 ORIGINAL = "original"
 
 
@@ -33,6 +35,8 @@ def serve(state: State, path: str) -> Reply:
         return _text(404, "Not found")
     with state.lock:
         doc = state.docs.get(int(match.group("doc_id")))
+        if doc is not None and not hmac.compare_digest(doc.secret, match.group("secret")):
+            doc = None
         content = doc.content if doc is not None else None
         filename = doc.filename if doc is not None else ""
     if content is None:

@@ -167,6 +167,8 @@ class Doc:
     created_at: int | None = None
     modified_at: int = 0
     content: bytes = b""
+    # Part of the file URLs, as on ipernity: a private document's files are not found by guessing.
+    secret: str = field(default_factory=lambda: secrets.token_hex(5))
     faves: dict[int, int] = field(default_factory=dict)
     visits: dict[int, Visit] = field(default_factory=dict)
 
