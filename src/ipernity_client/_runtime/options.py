@@ -7,7 +7,6 @@ argument and its type, never the value of a credential.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -96,6 +95,8 @@ def constructor_problems(service: ServiceFacts, init: Callable[..., Any], values
     For the other ways to make a client (from the environment, for OAuth), which gather their own
     problems first and should report these with them, in one error.
     """
+    import inspect  # here: it costs more to import than the rest of the client's checks
+
     parameters = inspect.signature(init).parameters
     defaults = {name: p.default for name, p in parameters.items() if p.default is not inspect.Parameter.empty}
     known = [name for name in parameters if name != "self"]
