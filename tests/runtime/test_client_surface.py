@@ -23,24 +23,6 @@ def client(loopback: Loopback, protocol: str = "rest", fmt: str = "json", **opti
     return ipernity_client.Client(KEY, SECRET, TOKEN, **{**settings, **options})
 
 
-def test_every_bad_argument_is_reported_at_construction_at_once() -> None:
-    with pytest.raises(errors.ValidationError) as caught:
-        ipernity_client.Client(
-            "key",
-            api_secret=42,  # type: ignore[arg-type]
-            auth_token=b"token",  # type: ignore[arg-type]
-            endpoint="api.ipernity.com",
-            timeout=(5, 0),
-            retry=3,  # type: ignore[arg-type]
-            session={},  # type: ignore[arg-type]
-            pool_size=0,
-        )
-    problems = caught.value.problems
-    assert len(problems) == 7, problems
-    expected = ["api_secret must be", "auth_token must be", "endpoint", "timeout", "retry", "session", "pool_size"]
-    assert [word for word in expected if not any(problem.startswith(word) for problem in problems)] == []
-
-
 @pytest.mark.parametrize("timeout", [10, 2.5, (3, 30), (0.5, 1.0)])
 def test_good_timeouts_are_accepted(timeout: float | tuple[float, float]) -> None:
     assert ipernity_client.Client("key", timeout=timeout).timeout == timeout

@@ -214,6 +214,13 @@ def test_every_client_argument_is_checked_at_once() -> None:
     assert "secret-token" not in str(caught.value)
 
 
+@pytest.mark.parametrize(("name", "value"), [("timeout", (5, 0)), ("timeout", (1, 2, 3)), ("pool_size", 0)])
+def test_near_misses_are_refused_too(name: str, value: Any) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        ipernity_client.Client("key", **{name: value})
+    assert [problem.split(" ")[0] for problem in caught.value.problems] == [name]
+
+
 def _fail_in_a_worker(endpoint: str, token: str, case: str) -> None:
     """Runs in another process: one call that ends in the error ``case`` names."""
     client = ipernity_client.Client(KEY, SECRET, token, endpoint=endpoint, retry=None)
