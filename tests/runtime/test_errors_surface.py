@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import multiprocessing
 import pickle
 import pkgutil
 import re
@@ -247,7 +248,8 @@ def test_a_workers_error_reaches_its_process_pool_whole(sim: Simulator) -> None:
         (closed, "transport", errors.TransportError),
         (sim.endpoint + "/nowhere", "invalid", errors.InvalidResponseError),
     ]
-    with ProcessPoolExecutor(2) as pool:
+    # spawn: forking this multi-threaded process (the simulator's threads) may deadlock the child
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [(pool.submit(_fail_in_a_worker, url, token, case), kind) for url, case, kind in cases]
         for future, kind in futures:
             error = future.exception(timeout=60)
