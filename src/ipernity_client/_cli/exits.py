@@ -7,22 +7,23 @@ reply that is not ipernity's), 130 interrupted by Ctrl-C.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from .._runtime.errors import InvalidResponseError, IpernityError, TransportError, ValidationError
+from .._runtime.errors import (
+    InvalidResponseError,
+    IpernityError,
+    TransportError,
+    ValidationError,
+    scrub_text,
+    secret_forms,
+)
+from .._runtime.logs import hide_named
 
 OK = 0
 API_ERROR = 1
 USAGE = 2
 TRANSPORT = 3
 INTERRUPTED = 130
-
-MASK = "***"
-# Credentials as they appear in a URL, a form or a "name=value" text, whatever their value.
-_NAMED = re.compile(
-    r"\b(api_secret|auth_token|api_sig|oauth_token_secret|oauth_signature|oauth_token)=([^&\s'\"]+)", re.IGNORECASE
-)
 
 
 class UsageError(Exception):
@@ -51,10 +52,8 @@ def exit_code(error: BaseException) -> int:
 
 
 def scrub(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every known secret value and every named credential masked."""
-    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return _NAMED.sub(lambda match: f"{match.group(1)}={MASK}", text)
+    """``text`` with every known secret value (in any of its forms) and every named credential masked."""
+    return hide_named(scrub_text(text, secret_forms(secrets)))
 
 
 def describe(error: BaseException) -> str:

@@ -27,7 +27,7 @@ SECRET_NAMES = frozenset(
     }
 )
 HIDDEN = "***"
-_SECRET_IN_QUERY = re.compile(r"\b(" + "|".join(sorted(SECRET_NAMES)) + r")=[^&\s\"'#]*")
+_SECRET_IN_QUERY = re.compile(r"\b(" + "|".join(sorted(SECRET_NAMES)) + r")=[^&\s\"'#]*", re.IGNORECASE)
 # The api_key, or OAuth's consumer key (the same key under OAuth): shown shortened, never whole.
 KEY_NAMES = ("api_key", "oauth_consumer_key")
 _KEY_IN_QUERY = re.compile(r"\b(api_key|oauth_consumer_key)=([^&\s\"'#…]+)")
@@ -53,9 +53,14 @@ def shown_params(wire: Mapping[str, str], uploads: Mapping[str, Any]) -> str:
     return " ".join(pairs)
 
 
+def hide_named(text: str) -> str:
+    """``text`` with the value of every ``name=value`` whose name is a credential's hidden."""
+    return _SECRET_IN_QUERY.sub(lambda match: f"{match.group(1)}={HIDDEN}", text)
+
+
 def scrub_query(text: str) -> str:
     """``text`` with every credential-named query parameter hidden and the key shortened."""
-    text = _SECRET_IN_QUERY.sub(lambda match: f"{match.group(1)}={HIDDEN}", text)
+    text = hide_named(text)
     return _KEY_IN_QUERY.sub(lambda match: f"{match.group(1)}={mask_key(match.group(2))}", text)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from . import files
 from .errors import ValidationError
 from .operation import Operation
-from .validation import as_text, shown, unencodable
+from .validation import as_text, checked, shown, unencodable
 
 PLAIN_DATA = "the reply's elements as plain data"
 # What an ipernity method name looks like ("doc.getList", "api.methods.get"): it goes into the URL
@@ -74,12 +74,4 @@ def loose_values(method: str, values: Mapping[str, Any]) -> tuple[dict[str, str]
                 wire[name] = text
         if problem:
             problems.append(f"{name}: {problem}")
-    problems += unencodable(wire)
-    if not problems:
-        for name, value in uploads.items():
-            uploads[name], problem = files.ready(value)
-            if problem:
-                problems.append(f"{name}: {problem}")
-    if problems:
-        raise ValidationError(method, problems)
-    return wire, uploads
+    return checked(method, problems + unencodable(wire), wire, uploads)

@@ -234,13 +234,23 @@ def prepare(
             problems.append("the method must be signed but the client has no api_secret")
         if operation.token and not has_token:
             problems.append("the method needs an auth token but the client has none (see auth.getToken)")
+    return checked(operation.name, problems, wire, uploads)
+
+
+def checked(
+    method: str, problems: list[str], wire: dict[str, str], uploads: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """(wire, uploads) once nothing is wrong, the files made ready to send; else every problem raised.
+
+    Files are readied (a pipe spooled) only then, so a call refused for another reason reads none.
+    """
     if not problems:
         for name, value in uploads.items():
             uploads[name], problem = files.ready(value)
             if problem:
                 problems.append(f"{name}: {problem}")
     if problems:
-        raise ValidationError(operation.name, problems)
+        raise ValidationError(method, problems)
     return wire, uploads
 
 

@@ -24,9 +24,7 @@ def find_album(ctx: Context, *, own: bool = False, name: str = "album_id", code:
 
 
 def _album_reply(ctx: Context, album: Album) -> str:
-    root = ctx.reply()
-    root.child("album").fill(facts.album(ctx, album))
-    return reply.body(root)
+    return ctx.one("album", facts.album(ctx, album))
 
 
 def _own_doc(ctx: Context, text: str, code: int) -> Doc:
@@ -265,9 +263,7 @@ def find_folder(ctx: Context, *, own: bool = False) -> Folder:
 
 
 def _folder_reply(ctx: Context, folder: Folder) -> str:
-    root = ctx.reply()
-    root.child("folder").fill(facts.folder(ctx, folder))
-    return reply.body(root)
+    return ctx.one("folder", facts.folder(ctx, folder))
 
 
 def folder_create(ctx: Context) -> str:

@@ -19,7 +19,7 @@ from .._runtime.api import Api
 from .._runtime.operation import Operation
 from . import reply
 from .call import ApiFailure, Call, Caller
-from .reply import Node
+from .reply import Facts, Node
 from .state import State, User
 from .wire import elements
 
@@ -61,6 +61,12 @@ class Context:
     def reply(self) -> Node:
         """The reply's root, built through the method's response model (see ``reply``)."""
         return reply.root(self.api.simulator_data, self.operation.name)
+
+    def one(self, tag: str, facts: Facts) -> str:
+        """The whole reply of a method that answers one element: ``tag`` filled with ``facts``."""
+        root = self.reply()
+        root.child(tag).fill(facts)
+        return reply.body(root)
 
     def param(self, name: str) -> str:
         """A parameter as sent, stripped; empty when left out."""

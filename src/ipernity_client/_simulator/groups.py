@@ -55,9 +55,7 @@ def group_facts(ctx: Context, group: Group) -> facts.Facts:
 
 
 def group_get(ctx: Context) -> str:
-    root = ctx.reply()
-    root.child("group").fill(group_facts(ctx, find_group(ctx)))
-    return reply.body(root)
+    return ctx.one("group", group_facts(ctx, find_group(ctx)))
 
 
 def group_get_list(ctx: Context) -> str:

@@ -26,9 +26,7 @@ def user_get(ctx: Context) -> str:
     found = facts.user_by(ctx.state, wanted) if wanted else ctx.caller.user
     if found is None:
         raise ctx.fail(1)
-    root = ctx.reply()
-    root.child("user").fill(facts.user(ctx, found))
-    return reply.body(root)
+    return ctx.one("user", facts.user(ctx, found))
 
 
 def account_get_quota(ctx: Context) -> str:

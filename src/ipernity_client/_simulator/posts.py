@@ -26,9 +26,7 @@ def find_post(ctx: Context, *, own: bool = False) -> Post:
 
 
 def _post_reply(ctx: Context, post: Post) -> str:
-    root = ctx.reply()
-    root.child("post").fill(facts.post(ctx, post))
-    return reply.body(root)
+    return ctx.one("post", facts.post(ctx, post))
 
 
 def post_set(ctx: Context) -> str:

@@ -27,9 +27,7 @@ def _method(ctx: Context, name: str) -> facts.Facts:
 
 
 def api_methods_get_list(ctx: Context) -> str:
-    root = ctx.reply()
-    root.child("methods").fill({"method": [_method(ctx, name) for name in sorted(ctx.api.operations)]})
-    return reply.body(root)
+    return ctx.one("methods", {"method": [_method(ctx, name) for name in sorted(ctx.api.operations)]})
 
 
 def api_methods_get(ctx: Context) -> str:

@@ -81,9 +81,7 @@ def doc_tags_remove(ctx: Context) -> str:
 def doc_tags_get_list(ctx: Context) -> str:
     doc = find_doc(ctx)
     tags = facts.doc_tags(ctx.state, doc)
-    root = ctx.reply()
-    root.child("tags").fill({"total": len(tags), "tag": tags})
-    return reply.body(root)
+    return ctx.one("tags", {"total": len(tags), "tag": tags})
 
 
 def _user_tags(ctx: Context) -> tuple[int, Counter[str]]:
@@ -104,9 +102,7 @@ def _tag_list(ctx: Context, popular: bool) -> str:
         {"id": ctx.state.tag_id(word), "type": "keyword", "tag": word, "docs": n, "posts": 0, "user_id": user_id}
         for word, n in chosen
     ]
-    root = ctx.reply()
-    root.child("tags").fill({"total": len(counts), "count": len(entries), "user_id": user_id, "tag": entries})
-    return reply.body(root)
+    return ctx.one("tags", {"total": len(counts), "count": len(entries), "user_id": user_id, "tag": entries})
 
 
 def tags_user_get_list(ctx: Context) -> str:

@@ -7,7 +7,7 @@ seven days cannot be deleted, error 3); replies keep their parent. Notes live on
 
 from __future__ import annotations
 
-from . import facts, reply
+from . import facts
 from .context import Context
 from .docs import find_doc
 from .paging import paged
@@ -25,9 +25,7 @@ def _target(ctx: Context, on: str) -> Doc | Post:
 
 
 def _comment_reply(ctx: Context, comment: Comment) -> str:
-    root = ctx.reply()
-    root.child("comment").fill(facts.comment(ctx, comment))
-    return reply.body(root)
+    return ctx.one("comment", facts.comment(ctx, comment))
 
 
 def _find_comment(ctx: Context, on: str, *, author: bool = False, deleting: bool = False) -> Comment:
@@ -115,9 +113,7 @@ def _box(ctx: Context) -> tuple[int, int, int, int]:
 
 
 def _note_reply(ctx: Context, note: Note) -> str:
-    root = ctx.reply()
-    root.child("note").fill(facts.note(ctx.state, note))
-    return reply.body(root)
+    return ctx.one("note", facts.note(ctx.state, note))
 
 
 def doc_notes_add(ctx: Context) -> str:
